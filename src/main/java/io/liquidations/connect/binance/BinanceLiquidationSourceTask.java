@@ -1,0 +1,114 @@
+package io.liquidations.connect.binance;
+
+import io.liquidations.connect.binance.config.CrossFieldValidation;
+import io.liquidations.connect.binance.config.LiquidationTaskConfig;
+import io.liquidations.connect.binance.config.StreamMode;
+import io.liquidations.connect.binance.metrics.IngestCounters;
+import io.liquidations.connect.binance.queue.ErrorHandler;
+import io.liquidations.connect.binance.queue.RecordQueue;
+import io.liquidations.connect.binance.record.ForceOrderRecords;
+import io.liquidations.connect.binance.stream.StreamClient;
+import io.liquidations.connect.binance.stream.StreamClientSettings;
+import io.liquidations.connect.binance.stream.StreamNames;
+import io.liquidations.connect.binance.stream.TlsContexts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this task's WebSocket connections open and hands their liquidations to the worker. The socket side
+ * ({@link StreamClient} → {@link LiquidationPipeline}) fills a {@link RecordQueue}; {@link #poll()} drains it.
+ */
+public class BinanceLiquidationSourceTask extends SourceTask {
+    private static final Logger log = LoggerFactory.getLogger(BinanceLiquidationSourceTask.class);
+    /** Short enough for the worker to notice a stop request promptly. */
+    private static final long POLL_WAIT_MS = 1_000;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final IngestCounters counters = new IngestCounters();
+    private final ErrorHandler errors = new ErrorHandler();
+    private RecordQueue<SourceRecord> queue;
+    private StreamClient client;
+    private int maxBatchSize;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        LiquidationTaskConfig config = new LiquidationTaskConfig(props);
+        CrossFieldValidation.ensureValid(config);
+        maxBatchSize = config.maxBatchSize();
+        queue = new RecordQueue<>(config.queueCapacity(), () -> client.resumeReading());
+        ForceOrderRecords records = new ForceOrderRecords(config.topic(), config.market(),
+                config.decimalHandlingMode());
+        LiquidationPipeline pipeline = new LiquidationPipeline(records, queue, errors,
+                config.behaviorOnMalformedEvent(), counters);
+        client = new StreamClient(clientSettings(config), pipeline);
+        List<List<String>> groups = streamGroups(config);
+        log.info("Following {} streams over {} connections to {}", groups.stream().mapToInt(List::size).sum(),
+                groups.size(), config.webSocketUrl());
+        client.start(groups);
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        List<SourceRecord> batch = queue.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS, maxBatchSize);
+        if (!batch.isEmpty()) {
+            // What arrived before a failure is delivered before the failure is reported.
+            return batch;
+        }
+        errors.throwIfFailed();
+        return null;
+    }
+
+    @Override
+    public void stop() {
+        if (client != null) {
+            client.close(STOP_TIMEOUT);
+        }
+        int undelivered = queue == null ? 0 : queue.size();
+        if (undelivered > 0) {
+            log.warn("Stopping with {} received liquidations not yet handed to the worker; Binance cannot replay"
+                    + " them", undelivered);
+        }
+        log.info("Stopped: {}", counters);
+    }
+
+    IngestCounters counters() {
+        return counters;
+    }
+
+    private static StreamClientSettings clientSettings(LiquidationTaskConfig config) {
+        String url = config.webSocketUrl();
+        Password password = config.trustStorePassword();
+        boolean tls = url.regionMatches(true, 0, "wss:", 0, 4);
+        return new StreamClientSettings(url, config.handshakeTimeoutMs(), config.maxFrameBytes(),
+                config.reconnectBackoffInitialMs(), config.reconnectBackoffMaxMs(),
+                tls ? TlsContexts.client(config.trustStorePath(),
+                        password == null ? null : password.value().toCharArray(), config.trustStoreType()) : null,
+                "binance-liquidations-io");
+    }
+
+    /** Stream names of this task, cut into connections of at most {@code streams.per.connection}. */
+    static List<List<String>> streamGroups(LiquidationTaskConfig config) {
+        List<String> streams = config.streamMode() == StreamMode.ALL_MARKET
+                ? List.of(StreamNames.ALL_MARKET_STREAM)
+                : config.taskSymbols().stream().map(StreamNames::forceOrderStream).toList();
+        int perConnection = config.streamsPerConnection();
+        List<List<String>> groups = new ArrayList<>();
+        for (int from = 0; from < streams.size(); from += perConnection) {
+            groups.add(streams.subList(from, Math.min(streams.size(), from + perConnection)));
+        }
+        return groups;
+    }
+}

@@ -1,0 +1,209 @@
+package io.liquidations.connect.binance.config;
+
+import io.liquidations.connect.binance.record.DecimalHandlingMode;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.types.Password;
+
+/** Every setting of the connector, in one {@link ConfigDef}; the reference docs are generated from it. */
+public class LiquidationSourceConfig extends AbstractConfig {
+
+    public static final String WS_URL = "binance.ws.url";
+    public static final String WS_URL_DEFAULT = "wss://fstream.binance.com/market";
+    public static final String MARKET = "binance.market";
+    public static final String STREAM_MODE = "stream.mode";
+    public static final String SYMBOLS = "symbols";
+    public static final String STREAMS_PER_CONNECTION = "streams.per.connection";
+    public static final String MAX_FRAME_BYTES = "max.frame.bytes";
+    public static final String HANDSHAKE_TIMEOUT_MS = "handshake.timeout.ms";
+    public static final String RECONNECT_BACKOFF_INITIAL_MS = "reconnect.backoff.initial.ms";
+    public static final String RECONNECT_BACKOFF_MAX_MS = "reconnect.backoff.max.ms";
+    public static final String TRUSTSTORE_PATH = "binance.ws.truststore.path";
+    public static final String TRUSTSTORE_PASSWORD = "binance.ws.truststore.password";
+    public static final String TRUSTSTORE_TYPE = "binance.ws.truststore.type";
+    public static final String TOPIC = "topic";
+    public static final String DECIMAL_HANDLING_MODE = "decimal.handling.mode";
+    public static final String BEHAVIOR_ON_MALFORMED_EVENT = "behavior.on.malformed.event";
+    public static final String QUEUE_CAPACITY = "queue.capacity";
+    public static final String MAX_BATCH_SIZE = "max.batch.size";
+
+    private static final String GROUP_EXCHANGE = "Exchange";
+    private static final String GROUP_STREAMS = "Streams";
+    private static final String GROUP_CONNECTION = "Connection";
+    private static final String GROUP_TLS = "TLS";
+    private static final String GROUP_RECORDS = "Records";
+    private static final String GROUP_DELIVERY = "Delivery";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public LiquidationSourceConfig(Map<String, String> props) {
+        this(CONFIG_DEF, props);
+    }
+
+    protected LiquidationSourceConfig(ConfigDef definition, Map<String, String> props) {
+        super(definition, props);
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(WS_URL, Type.STRING, WS_URL_DEFAULT, new WebSocketUrlValidator(), Importance.HIGH,
+                "Base WebSocket URL of the Binance futures market streams. For USDS-M futures it must keep the /market"
+                        + " path: the path-less URL still connects but sends no liquidations. The connector appends"
+                        + " /stream?streams=... itself.",
+                GROUP_EXCHANGE, ++order, Width.LONG, "WebSocket base URL");
+        def.define(MARKET, Type.STRING, "usds-m", ConfigDef.CaseInsensitiveValidString.in("usds-m", "coin-m"),
+                Importance.MEDIUM,
+                "Which futures market the URL serves. Stored in each record's source partition, so that offsets of"
+                        + " different markets never mix.",
+                GROUP_EXCHANGE, ++order, Width.SHORT, "Market");
+
+        order = 0;
+        def.define(STREAM_MODE, Type.STRING, ConfigEnums.configValue(StreamMode.SYMBOLS),
+                ConfigDef.CaseInsensitiveValidString.in(ConfigEnums.configValues(StreamMode.class)), Importance.HIGH,
+                "'symbols' follows the <symbol>@forceOrder stream of each listed symbol, spread over the tasks;"
+                        + " 'all-market' follows the single !forceOrder@arr stream with one task, and needs an empty"
+                        + " symbol list.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Stream mode");
+        def.define(SYMBOLS, Type.LIST, "", new SymbolListValidator(), Importance.HIGH,
+                "Contracts whose liquidations to follow, e.g. BTCUSDT,ETHUSDT. Case-insensitive; each at most once."
+                        + " Required in 'symbols' mode.",
+                GROUP_STREAMS, ++order, Width.LONG, "Symbols");
+        def.define(STREAMS_PER_CONNECTION, Type.INT, 200, Range.between(1, 1024), Importance.MEDIUM,
+                "How many streams one WebSocket connection carries. Binance allows 1024; mature clients stay at 200.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Streams per connection");
+
+        order = 0;
+        def.define(HANDSHAKE_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 120_000L), Importance.LOW,
+                "How long a connection attempt (TCP, TLS and WebSocket upgrade) may take before it counts as failed.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Handshake timeout (ms)");
+        def.define(RECONNECT_BACKOFF_INITIAL_MS, Type.LONG, 1_000L, Range.between(1L, 3_600_000L), Importance.LOW,
+                "Upper bound of the first wait before reconnecting a dropped connection. The bound doubles after"
+                        + " each failed attempt and the actual wait is drawn at random below it (full jitter).",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Initial reconnect backoff (ms)");
+        def.define(RECONNECT_BACKOFF_MAX_MS, Type.LONG, 60_000L, Range.between(1L, 3_600_000L), Importance.LOW,
+                "Cap of the reconnect backoff bound.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Maximum reconnect backoff (ms)");
+        def.define(MAX_FRAME_BYTES, Type.INT, 65_536, Range.between(1_024, 16 * 1024 * 1024), Importance.LOW,
+                "Largest WebSocket message accepted. A liquidation frame is a few hundred bytes; a larger message"
+                        + " closes the connection (which is then re-opened) instead of exhausting memory.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Maximum frame size (bytes)");
+
+        order = 0;
+        def.define(TRUSTSTORE_PATH, Type.STRING, "", Importance.LOW,
+                "Trust store for wss:// connections. Empty uses the JVM's default trust store, which trusts Binance."
+                        + " Host names are always verified.",
+                GROUP_TLS, ++order, Width.LONG, "Trust store path");
+        def.define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                "Password of the trust store, if it has one.",
+                GROUP_TLS, ++order, Width.MEDIUM, "Trust store password");
+        def.define(TRUSTSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
+                Importance.LOW,
+                "Format of the trust store file.",
+                GROUP_TLS, ++order, Width.SHORT, "Trust store type");
+
+        order = 0;
+        def.define(TOPIC, Type.STRING, "binance.futures.liquidations", new TopicNameValidator(), Importance.HIGH,
+                "Topic the liquidation records are written to.",
+                GROUP_RECORDS, ++order, Width.LONG, "Topic");
+        def.define(DECIMAL_HANDLING_MODE, Type.STRING, ConfigEnums.configValue(DecimalHandlingMode.PRECISE),
+                ConfigDef.CaseInsensitiveValidString.in(ConfigEnums.configValues(DecimalHandlingMode.class)),
+                Importance.MEDIUM,
+                "How prices and quantities are typed. 'precise': Connect Decimal with scale 8 and precision 38"
+                        + " (exact; Avro decimal; ksqlDB DECIMAL(38,8)); a value with more than 8 decimal places is a"
+                        + " malformed event, never rounded. 'string': the exchange's decimal string unchanged."
+                        + " 'double': binary floating point, which is lossy.",
+                GROUP_RECORDS, ++order, Width.SHORT, "Decimal handling mode");
+        def.define(BEHAVIOR_ON_MALFORMED_EVENT, Type.STRING, ConfigEnums.configValue(MalformedEventBehavior.LOG),
+                ConfigDef.CaseInsensitiveValidString.in(ConfigEnums.configValues(MalformedEventBehavior.class)),
+                Importance.MEDIUM,
+                "What a task does with a frame it cannot decode into a liquidation record. Both count it and log a"
+                        + " truncated sample. 'log' keeps listening, since Binance cannot replay what a stopped task"
+                        + " misses; 'fail' fails the task.",
+                GROUP_RECORDS, ++order, Width.SHORT, "Behavior on malformed event");
+
+        order = 0;
+        def.define(QUEUE_CAPACITY, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                "Records a task holds between the sockets and Kafka. When it is full the sockets stop reading"
+                        + " (TCP back-pressure) until the worker catches up; nothing is dropped.",
+                GROUP_DELIVERY, ++order, Width.SHORT, "Queue capacity");
+        def.define(MAX_BATCH_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
+                "Most records handed to the worker by one poll().",
+                GROUP_DELIVERY, ++order, Width.SHORT, "Maximum batch size");
+        return def;
+    }
+
+    public String webSocketUrl() {
+        return getString(WS_URL).trim();
+    }
+
+    public String market() {
+        return getString(MARKET).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public StreamMode streamMode() {
+        return ConfigEnums.parse(StreamMode.class, getString(STREAM_MODE));
+    }
+
+    public List<String> symbols() {
+        return getList(SYMBOLS);
+    }
+
+    public int streamsPerConnection() {
+        return getInt(STREAMS_PER_CONNECTION);
+    }
+
+    public int maxFrameBytes() {
+        return getInt(MAX_FRAME_BYTES);
+    }
+
+    public long handshakeTimeoutMs() {
+        return getLong(HANDSHAKE_TIMEOUT_MS);
+    }
+
+    public long reconnectBackoffInitialMs() {
+        return getLong(RECONNECT_BACKOFF_INITIAL_MS);
+    }
+
+    public long reconnectBackoffMaxMs() {
+        return getLong(RECONNECT_BACKOFF_MAX_MS);
+    }
+
+    public String trustStorePath() {
+        return getString(TRUSTSTORE_PATH).trim();
+    }
+
+    public Password trustStorePassword() {
+        return getPassword(TRUSTSTORE_PASSWORD);
+    }
+
+    public String trustStoreType() {
+        return getString(TRUSTSTORE_TYPE);
+    }
+
+    public String topic() {
+        return getString(TOPIC);
+    }
+
+    public DecimalHandlingMode decimalHandlingMode() {
+        return ConfigEnums.parse(DecimalHandlingMode.class, getString(DECIMAL_HANDLING_MODE));
+    }
+
+    public MalformedEventBehavior behaviorOnMalformedEvent() {
+        return ConfigEnums.parse(MalformedEventBehavior.class, getString(BEHAVIOR_ON_MALFORMED_EVENT));
+    }
+
+    public int queueCapacity() {
+        return getInt(QUEUE_CAPACITY);
+    }
+
+    public int maxBatchSize() {
+        return getInt(MAX_BATCH_SIZE);
+    }
+}

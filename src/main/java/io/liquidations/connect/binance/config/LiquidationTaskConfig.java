@@ -1,0 +1,22 @@
+package io.liquidations.connect.binance.config;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+
+/** A task's config: the connector's, plus the symbols the connector assigned to this task. */
+public final class LiquidationTaskConfig extends LiquidationSourceConfig {
+    public static final String TASK_SYMBOLS = "task.symbols";
+
+    private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
+            .define(TASK_SYMBOLS, ConfigDef.Type.LIST, "", ConfigDef.Importance.LOW,
+                    "Set by the connector: the symbols of this task.");
+
+    public LiquidationTaskConfig(Map<String, String> props) {
+        super(TASK_CONFIG_DEF, props);
+    }
+
+    public List<String> taskSymbols() {
+        return getList(TASK_SYMBOLS);
+    }
+}

@@ -1,0 +1,105 @@
+package io.liquidations.connect.binance.record;
+
+import io.liquidations.connect.binance.decode.ForceOrderEvent;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Date;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Builds the Kafka record of a liquidation: keyed by symbol, stamped with the trade time, and carrying in its
+ * source partition {@code {market, symbol}} the last trade time seen, so that a restarted task knows where
+ * coverage ended.
+ */
+public final class ForceOrderRecords {
+    public static final String PARTITION_MARKET = "market";
+    public static final String PARTITION_SYMBOL = "symbol";
+    public static final String OFFSET_TRADE_TIME = "tradeTime";
+    public static final String HEADER_RECEIVED_AT = "binance.received.at";
+    public static final String HEADER_STREAM = "binance.stream";
+
+    private final String topic;
+    private final String market;
+    private final DecimalHandlingMode decimalMode;
+    private final Schema valueSchema;
+
+    public ForceOrderRecords(String topic, String market, DecimalHandlingMode decimalMode) {
+        this.topic = topic;
+        this.market = market;
+        this.decimalMode = decimalMode;
+        this.valueSchema = ForceOrderSchema.valueSchema(decimalMode);
+    }
+
+    public Schema valueSchema() {
+        return valueSchema;
+    }
+
+    public static Map<String, String> sourcePartition(String market, String symbol) {
+        return Map.of(PARTITION_MARKET, market, PARTITION_SYMBOL, symbol);
+    }
+
+    /**
+     * @param stream the stream the event arrived on, or null if the frame did not say
+     * @throws DataException when a decimal does not fit the schema; it is never rounded to fit
+     */
+    public SourceRecord toRecord(ForceOrderEvent event, String stream, long receivedAtMillis) {
+        Struct value = new Struct(valueSchema)
+                .put(ForceOrderSchema.EVENT_TYPE, event.eventType())
+                .put(ForceOrderSchema.EVENT_TIME, new Date(event.eventTime()))
+                .put(ForceOrderSchema.SYMBOL, event.symbol())
+                .put(ForceOrderSchema.PAIR, event.pair())
+                .put(ForceOrderSchema.SIDE, event.side())
+                .put(ForceOrderSchema.ORDER_TYPE, event.orderType())
+                .put(ForceOrderSchema.TIME_IN_FORCE, event.timeInForce())
+                .put(ForceOrderSchema.QUANTITY, decimal(event.quantity(), "o.q"))
+                .put(ForceOrderSchema.PRICE, decimal(event.price(), "o.p"))
+                .put(ForceOrderSchema.AVERAGE_PRICE, decimal(event.averagePrice(), "o.ap"))
+                .put(ForceOrderSchema.STATUS, event.status())
+                .put(ForceOrderSchema.LAST_FILLED_QUANTITY, decimal(event.lastFilledQuantity(), "o.l"))
+                .put(ForceOrderSchema.FILLED_ACCUMULATED_QUANTITY,
+                        decimal(event.filledAccumulatedQuantity(), "o.z"))
+                .put(ForceOrderSchema.TRADE_TIME, new Date(event.tradeTime()))
+                .put(ForceOrderSchema.MARKET_TYPE, event.marketType());
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addLong(HEADER_RECEIVED_AT, receivedAtMillis);
+        if (stream != null) {
+            headers.addString(HEADER_STREAM, stream);
+        }
+        return new SourceRecord(
+                sourcePartition(market, event.symbol()),
+                Map.of(OFFSET_TRADE_TIME, event.tradeTime()),
+                topic, null,
+                ForceOrderSchema.keySchema(), event.symbol(),
+                valueSchema, value,
+                event.tradeTime(), headers);
+    }
+
+    private Object decimal(BigDecimal exchangeValue, String field) {
+        return switch (decimalMode) {
+            case PRECISE -> toFixedScale(exchangeValue, field);
+            case STRING -> exchangeValue.toPlainString();
+            case DOUBLE -> exchangeValue.doubleValue();
+        };
+    }
+
+    private static BigDecimal toFixedScale(BigDecimal exchangeValue, String field) {
+        BigDecimal scaled;
+        try {
+            scaled = exchangeValue.setScale(ForceOrderSchema.DECIMAL_SCALE, RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new DataException(field + " = " + exchangeValue.toPlainString() + " has more than "
+                    + ForceOrderSchema.DECIMAL_SCALE + " decimal places and would have to be rounded; use"
+                    + " decimal.handling.mode=string to keep such values", e);
+        }
+        if (scaled.precision() > ForceOrderSchema.DECIMAL_PRECISION) {
+            throw new DataException(field + " = " + exchangeValue.toPlainString() + " has more than "
+                    + ForceOrderSchema.DECIMAL_PRECISION + " digits; use decimal.handling.mode=string to keep it");
+        }
+        return scaled;
+    }
+}

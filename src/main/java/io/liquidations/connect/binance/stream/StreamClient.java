@@ -1,0 +1,71 @@
+package io.liquidations.connect.binance.stream;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A task's WebSocket connections: one per group of streams, all on a single event-loop thread (a few frames a
+ * second per symbol need no more), each reconnecting on its own.
+ */
+public final class StreamClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamClient.class);
+
+    private final StreamClientSettings settings;
+    private final StreamListener listener;
+    private final EventLoopGroup group;
+    private final List<StreamConnection> connections = new ArrayList<>();
+
+    public StreamClient(StreamClientSettings settings, StreamListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+        this.group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory(settings.threadNamePrefix(), true), NioIoHandler.newFactory());
+    }
+
+    /** Opens one connection per group of stream names. */
+    public void start(List<List<String>> streamGroups) {
+        for (List<String> streams : streamGroups) {
+            String name = "connection-" + (connections.size() + 1);
+            ReconnectBackoff backoff = new ReconnectBackoff(settings.backoffInitialMs(), settings.backoffMaxMs(),
+                    bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+            StreamConnection connection = new StreamConnection(name,
+                    StreamNames.combinedStreamUri(settings.baseUrl(), streams), List.copyOf(streams), settings,
+                    group.next(), backoff, listener);
+            connections.add(connection);
+            connection.open();
+        }
+    }
+
+    /** After the consumer drained its queue: read again from every connection paused by back-pressure. */
+    public void resumeReading() {
+        connections.forEach(StreamConnection::resumeReading);
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Closes every connection and the event loop, waiting at most {@code timeout}; leaves no thread behind. */
+    public void close(Duration timeout) {
+        connections.forEach(StreamConnection::close);
+        boolean terminated = group.shutdownGracefully(0, timeout.toMillis() / 2, TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(timeout.toMillis());
+        if (!terminated) {
+            log.warn("Event loop {} did not stop within {}", settings.threadNamePrefix(), timeout);
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,201 @@
+package io.liquidations.connect.binance.stream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.ssl.SslHandler;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection to a combined-stream URL, re-opened after every drop. All state is touched on its
+ * event loop only, which is what makes "at most one attempt in flight" hold without locks: a reconnect is only
+ * ever scheduled by the end of the previous channel or attempt (the pattern of Netty's uptime client).
+ */
+final class StreamConnection {
+    private static final Logger log = LoggerFactory.getLogger(StreamConnection.class);
+    private static final int HANDSHAKE_RESPONSE_MAX_BYTES = 64 * 1024;
+
+    private final String name;
+    private final URI uri;
+    private final List<String> streams;
+    private final StreamClientSettings settings;
+    private final EventLoop eventLoop;
+    private final ReconnectBackoff backoff;
+    private final StreamListener listener;
+
+    private volatile boolean closed;
+    private Channel channel;
+    private boolean paused;
+
+    StreamConnection(String name, URI uri, List<String> streams, StreamClientSettings settings, EventLoop eventLoop,
+            ReconnectBackoff backoff, StreamListener listener) {
+        this.name = name;
+        this.uri = uri;
+        this.streams = streams;
+        this.settings = settings;
+        this.eventLoop = eventLoop;
+        this.backoff = backoff;
+        this.listener = listener;
+    }
+
+    void open() {
+        eventLoop.execute(this::connect);
+    }
+
+    void close() {
+        closed = true;
+        eventLoop.execute(() -> {
+            if (channel != null && channel.isActive()) {
+                channel.writeAndFlush(new CloseWebSocketFrame(1000, "connector stopping"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        });
+    }
+
+    void resumeReading() {
+        eventLoop.execute(() -> {
+            if (paused) {
+                paused = false;
+                if (channel != null) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+        });
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        boolean tls = "wss".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(eventLoop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeoutMs())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline pipeline = ch.pipeline();
+                        if (tls) {
+                            SslHandler ssl = settings.sslContext().newHandler(ch.alloc(), uri.getHost(), port);
+                            ssl.setHandshakeTimeoutMillis(settings.handshakeTimeoutMs());
+                            pipeline.addLast(ssl);
+                        }
+                        pipeline.addLast(new HttpClientCodec());
+                        pipeline.addLast(new HttpObjectAggregator(HANDSHAKE_RESPONSE_MAX_BYTES));
+                        pipeline.addLast(new WebSocketClientProtocolHandler(protocolConfig()));
+                        pipeline.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
+                        pipeline.addLast(new StreamFrameHandler(StreamConnection.this));
+                    }
+                });
+        paused = false;
+        Channel attempt = bootstrap.connect(uri.getHost(), port).addListener((ChannelFutureListener) future -> {
+            if (!future.isSuccess()) {
+                onAttemptEnded(future.channel(), future.cause());
+            }
+        }).channel();
+        channel = attempt;
+    }
+
+    private WebSocketClientProtocolConfig protocolConfig() {
+        return WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .maxFramePayloadLength(settings.maxFrameBytes())
+                .handshakeTimeoutMillis(settings.handshakeTimeoutMs())
+                // Close frames are handled by StreamFrameHandler, which wants their status code for the log.
+                .handleCloseFrames(false)
+                .build();
+    }
+
+    // ---- called by StreamFrameHandler, on the event loop ----
+
+    void onHandshakeComplete() {
+        backoff.reset();
+        log.info("{} open to {} ({} streams)", name, uri.getHost(), streams.size());
+        listener.onConnected(name, streams);
+    }
+
+    /** Stops reading the socket when the listener asks for back-pressure. */
+    void onText(Channel ch, String text, long receivedAt) {
+        if (!listener.onText(name, text, receivedAt) && !paused) {
+            paused = true;
+            ch.config().setAutoRead(false);
+        }
+    }
+
+    void onUnreadableMessage(String description) {
+        listener.onUnreadableMessage(name, description);
+    }
+
+    /** The end of a channel or of a failed attempt: decide whether and when to try again. */
+    void onAttemptEnded(Channel ended, Throwable cause) {
+        if (ended != channel || closed) {
+            return;
+        }
+        channel = null;
+        Integer status = handshakeStatus(cause);
+        if (status != null && isPermanentRefusal(status)) {
+            listener.onFatal(name, new IllegalStateException("The exchange refused the WebSocket upgrade of " + uri
+                    + " with HTTP " + status + "; check binance.ws.url and the symbols", cause));
+            return;
+        }
+        long delay = backoff.nextDelayMs();
+        Long retryAfterMs = retryAfterMs(cause);
+        if (retryAfterMs != null) {
+            delay = Math.max(delay, retryAfterMs);
+        }
+        listener.onDisconnected(name, cause, delay);
+        eventLoop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** 4xx answers other than "slow down" (429), "banned for now" (418) and "timeout" (408) will not change. */
+    private static boolean isPermanentRefusal(int status) {
+        return status >= 400 && status < 500 && status != 408 && status != 418 && status != 429;
+    }
+
+    private static Integer handshakeStatus(Throwable cause) {
+        HttpResponse response = handshakeResponse(cause);
+        return response == null ? null : response.status().code();
+    }
+
+    private static Long retryAfterMs(Throwable cause) {
+        HttpResponse response = handshakeResponse(cause);
+        String retryAfter = response == null ? null : response.headers().get(HttpHeaderNames.RETRY_AFTER);
+        if (retryAfter == null) {
+            return null;
+        }
+        try {
+            return Math.max(0, Long.parseLong(retryAfter.trim())) * 1000;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static HttpResponse handshakeResponse(Throwable cause) {
+        return cause instanceof WebSocketClientHandshakeException handshake ? handshake.response() : null;
+    }
+}
