@@ -1,7 +1,10 @@
 package io.liquidations.connect.binance.config;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /** Spells enum constants the way configs do: lower case with dashes ({@code ALL_MARKET} is {@code all-market}). */
 public final class ConfigEnums {
@@ -14,6 +17,25 @@ public final class ConfigEnums {
 
     public static String[] configValues(Class<? extends Enum<?>> type) {
         return Arrays.stream(type.getEnumConstants()).map(ConfigEnums::configValue).toArray(String[]::new);
+    }
+
+    /** Accepts the config spellings of {@code type}'s constants, in any case; lists them in lower case. */
+    public static ConfigDef.Validator validator(Class<? extends Enum<?>> type) {
+        List<String> allowed = List.of(configValues(type));
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String text = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
+                if (!allowed.contains(text)) {
+                    throw new ConfigException(name, value, "must be one of " + allowed);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return allowed.toString();
+            }
+        };
     }
 
     /** Case-insensitive; the config validators have already refused anything else. */

@@ -66,7 +66,7 @@ public class LiquidationSourceConfig extends AbstractConfig {
 
         order = 0;
         def.define(STREAM_MODE, Type.STRING, ConfigEnums.configValue(StreamMode.SYMBOLS),
-                ConfigDef.CaseInsensitiveValidString.in(ConfigEnums.configValues(StreamMode.class)), Importance.HIGH,
+                ConfigEnums.validator(StreamMode.class), Importance.HIGH,
                 "'symbols' follows the <symbol>@forceOrder stream of each listed symbol, spread over the tasks;"
                         + " 'all-market' follows the single !forceOrder@arr stream with one task, and needs an empty"
                         + " symbol list.",
@@ -113,7 +113,7 @@ public class LiquidationSourceConfig extends AbstractConfig {
                 "Topic the liquidation records are written to.",
                 GROUP_RECORDS, ++order, Width.LONG, "Topic");
         def.define(DECIMAL_HANDLING_MODE, Type.STRING, ConfigEnums.configValue(DecimalHandlingMode.PRECISE),
-                ConfigDef.CaseInsensitiveValidString.in(ConfigEnums.configValues(DecimalHandlingMode.class)),
+                ConfigEnums.validator(DecimalHandlingMode.class),
                 Importance.MEDIUM,
                 "How prices and quantities are typed. 'precise': Connect Decimal with scale 8 and precision 38"
                         + " (exact; Avro decimal; ksqlDB DECIMAL(38,8)); a value with more than 8 decimal places is a"
@@ -121,7 +121,7 @@ public class LiquidationSourceConfig extends AbstractConfig {
                         + " 'double': binary floating point, which is lossy.",
                 GROUP_RECORDS, ++order, Width.SHORT, "Decimal handling mode");
         def.define(BEHAVIOR_ON_MALFORMED_EVENT, Type.STRING, ConfigEnums.configValue(MalformedEventBehavior.LOG),
-                ConfigDef.CaseInsensitiveValidString.in(ConfigEnums.configValues(MalformedEventBehavior.class)),
+                ConfigEnums.validator(MalformedEventBehavior.class),
                 Importance.MEDIUM,
                 "What a task does with a frame it cannot decode into a liquidation record. Both count it and log a"
                         + " truncated sample. 'log' keeps listening, since Binance cannot replay what a stopped task"

@@ -7,9 +7,9 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Accepts a {@code ws://} or {@code wss://} base URL with a host and no query. Refuses the retired path-less
- * USDⓈ-M host: since 2026-04-23 it still accepts connections and subscriptions but sends no liquidations,
- * which a connector could otherwise mistake for a quiet market forever.
+ * Accepts a {@code ws://} or {@code wss://} base URL with a host and no query. On the USDⓈ-M host only
+ * {@code /market} carries liquidations: the retired path-less URL (and {@code /public}, {@code /private}) still
+ * accept connections and subscriptions but send none, which a connector could mistake for a quiet market forever.
  */
 public final class WebSocketUrlValidator implements ConfigDef.Validator {
     private static final String USDS_M_HOST = "fstream.binance.com";
@@ -37,9 +37,11 @@ public final class WebSocketUrlValidator implements ConfigDef.Validator {
                     + " the connector appends /stream?streams=... itself");
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
-        if (uri.getHost().equalsIgnoreCase(USDS_M_HOST) && (path.isEmpty() || path.equals("/"))) {
-            throw new ConfigException(name, text, "the path-less URL accepts connections but has sent no liquidations"
-                    + " since 2026-04-23; use wss://fstream.binance.com/market");
+        if (uri.getHost().equalsIgnoreCase(USDS_M_HOST) && !path.equals("/market") && !path.equals("/market/")) {
+            throw new ConfigException(name, text, (path.isEmpty() || path.equals("/")
+                    ? "the path-less URL accepts connections but has sent no liquidations since 2026-04-23"
+                    : "on " + USDS_M_HOST + " only the /market path carries liquidations")
+                    + "; use wss://fstream.binance.com/market");
         }
     }
 

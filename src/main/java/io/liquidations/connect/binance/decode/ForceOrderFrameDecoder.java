@@ -166,6 +166,8 @@ public final class ForceOrderFrameDecoder {
         BigDecimal filledAccumulatedQuantity;
         Long tradeTime;
         Integer marketType;
+        /** Other event types use {@code o} for other things (a ticker's open price): only an error in a forceOrder. */
+        boolean orderNotAnObject;
 
         void readTopLevelField(JsonParser parser, String name, JsonToken token)
                 throws IOException, MalformedFrameException {
@@ -180,7 +182,9 @@ public final class ForceOrderFrameDecoder {
 
         private void readOrder(JsonParser parser, JsonToken start) throws IOException, MalformedFrameException {
             if (start != JsonToken.START_OBJECT) {
-                throw new MalformedFrameException("o is not a JSON object");
+                orderNotAnObject = true;
+                parser.skipChildren();
+                return;
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
@@ -220,6 +224,9 @@ public final class ForceOrderFrameDecoder {
         }
 
         ForceOrderEvent toEvent() throws MalformedFrameException {
+            if (orderNotAnObject) {
+                throw new MalformedFrameException("o is not a JSON object");
+            }
             return new ForceOrderEvent(eventType, require(eventTime, "E"), require(symbol, "o.s"), pair,
                     require(side, "o.S"), require(orderType, "o.o"), require(timeInForce, "o.f"),
                     require(quantity, "o.q"), require(price, "o.p"), require(averagePrice, "o.ap"),

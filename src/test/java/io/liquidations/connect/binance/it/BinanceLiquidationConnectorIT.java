@@ -97,7 +97,7 @@ class BinanceLiquidationConnectorIT {
         assertEquals(sent.size(), connect.kafka().consumeAll(WAIT_MS, topic).count(), "nothing beyond them");
         Set<String> seen = new HashSet<>();
         for (ReadBack record : received) {
-            String id = identity(record.symbol(), record.value().getTimestamp(ForceOrderSchema.TRADE_TIME).getTime());
+            String id = identity(record.symbol(), millis(record.value(), ForceOrderSchema.TRADE_TIME));
             assertTrue(seen.add(id), "duplicate " + id);
             SentForceOrder original = sent.get(id);
             assertNotNull(original, "a record nobody sent: " + record.value());
@@ -131,7 +131,7 @@ class BinanceLiquidationConnectorIT {
         List<SentForceOrder> after = emitRound(events, symbols, 10);
         List<ReadBack> all = readAll(connect, topic, before.size() + after.size(), READ_TIMEOUT);
         Set<String> ids = all.stream()
-                .map(r -> identity(r.symbol(), r.value().getTimestamp(ForceOrderSchema.TRADE_TIME).getTime()))
+                .map(r -> identity(r.symbol(), millis(r.value(), ForceOrderSchema.TRADE_TIME)))
                 .collect(Collectors.toSet());
         for (SentForceOrder event : after) {
             assertTrue(ids.contains(identity(event.symbol(), event.tradeTime())), "lost after reconnect: " + event);
@@ -173,7 +173,7 @@ class BinanceLiquidationConnectorIT {
         exchange.emit(streamOf("MALLOGUSDT"), second.toJson());
         List<ReadBack> logged = readAll(connect, logTopic, 2, READ_TIMEOUT);
         assertEquals(List.of(first.tradeTime(), second.tradeTime()), logged.stream()
-                .map(r -> r.value().getTimestamp(ForceOrderSchema.TRADE_TIME).getTime()).toList());
+                .map(r -> millis(r.value(), ForceOrderSchema.TRADE_TIME)).toList());
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("malformed-log", 1,
                 "a malformed frame must not fail the task in log mode");
 
@@ -188,7 +188,7 @@ class BinanceLiquidationConnectorIT {
         exchange.emitRaw(streamOf("MALFAILUSDT"), "not json at all");
         List<ReadBack> delivered = readAll(connect, failTopic, 1, READ_TIMEOUT);
         assertEquals(beforeGarbage.tradeTime(),
-                delivered.get(0).value().getTimestamp(ForceOrderSchema.TRADE_TIME).getTime(),
+                millis(delivered.get(0).value(), ForceOrderSchema.TRADE_TIME),
                 "what arrived before the bad frame is delivered");
         connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("malformed-fail", 1,
                 "fail mode must fail the task");
@@ -204,14 +204,14 @@ class BinanceLiquidationConnectorIT {
         assertEquals(sent.tradeTime(), record.timestamp(), "record timestamp is the trade time");
         assertEquals(streamOf(sent.symbol()), record.headers().get(ForceOrderRecords.HEADER_STREAM));
         assertEquals("forceOrder", value.getString(ForceOrderSchema.EVENT_TYPE));
-        assertEquals(sent.eventTime(), value.getTimestamp(ForceOrderSchema.EVENT_TIME).getTime());
+        assertEquals(sent.eventTime(), millis(value, ForceOrderSchema.EVENT_TIME));
         assertEquals(sent.symbol(), value.getString(ForceOrderSchema.SYMBOL));
         assertEquals(sent.pair(), value.getString(ForceOrderSchema.PAIR));
         assertEquals(sent.side(), value.getString(ForceOrderSchema.SIDE));
         assertEquals(sent.orderType(), value.getString(ForceOrderSchema.ORDER_TYPE));
         assertEquals(sent.timeInForce(), value.getString(ForceOrderSchema.TIME_IN_FORCE));
         assertEquals(sent.status(), value.getString(ForceOrderSchema.STATUS));
-        assertEquals(sent.tradeTime(), value.getTimestamp(ForceOrderSchema.TRADE_TIME).getTime());
+        assertEquals(sent.tradeTime(), millis(value, ForceOrderSchema.TRADE_TIME));
         assertEquals(sent.marketType(), value.getInt32(ForceOrderSchema.MARKET_TYPE));
         assertDecimal(sent.quantity(), value, ForceOrderSchema.QUANTITY);
         assertDecimal(sent.price(), value, ForceOrderSchema.PRICE);
@@ -295,6 +295,10 @@ class BinanceLiquidationConnectorIT {
         Map<String, String> copy = new HashMap<>(base);
         copy.put(key, value);
         return copy;
+    }
+
+    private static long millis(Struct value, String timestampField) {
+        return ((java.util.Date) value.get(timestampField)).getTime();
     }
 
     private static String streamOf(String symbol) {
