@@ -142,8 +142,9 @@ class BinanceLiquidationConnectorIT {
 
     @Test
     void validateEndpointNamesTheFieldAndTheFix() {
-        Map<String, String> good = deployedConfig(Map.of("binance.ws.url", exchange.baseUrl()));
-        assertEquals(0, validate(good).errorCount(), "the shipped config is valid");
+        Map<String, String> good = deployedConfig(Map.of("binance.ws.url", exchange.baseUrl(), "name", "validated"));
+        ConfigInfos shipped = validate(good);
+        assertEquals(0, shipped.errorCount(), "the shipped config is valid: " + shipped.configs());
 
         assertError(with(good, "symbols", ""), "symbols", "symbols is empty");
         assertError(with(good, "symbols", "BTCUSDT,btcusdt"), "symbols", "list each symbol once");
