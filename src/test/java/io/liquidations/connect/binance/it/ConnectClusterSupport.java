@@ -24,14 +24,18 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
  * plugin found through its service file, values read back with the JSON converter, which keeps Decimal and
  * Timestamp logical types.
  */
-final class ConnectClusterSupport {
+public final class ConnectClusterSupport {
     static final String CONFIG_JSON = "config/binance-liquidations.json";
 
     private ConnectClusterSupport() {
     }
 
-    static EmbeddedConnectCluster startCluster(String name) {
-        Map<String, String> workerProps = new HashMap<>();
+    public static EmbeddedConnectCluster startCluster(String name) {
+        return startCluster(name, Map.of());
+    }
+
+    public static EmbeddedConnectCluster startCluster(String name, Map<String, String> extraWorkerProps) {
+        Map<String, String> workerProps = new HashMap<>(extraWorkerProps);
         workerProps.put(WorkerConfig.PLUGIN_DISCOVERY_CONFIG, "service_load");
         workerProps.put(WorkerConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "1000");
         Properties brokerProps = new Properties();
@@ -48,7 +52,7 @@ final class ConnectClusterSupport {
     }
 
     /** The connector config users deploy, read from {@code config/}, with the given settings on top. */
-    static Map<String, String> deployedConfig(Map<String, String> overrides) {
+    public static Map<String, String> deployedConfig(Map<String, String> overrides) {
         try {
             Map<String, Object> request = new ObjectMapper().readValue(Path.of(CONFIG_JSON).toFile(),
                     new TypeReference<Map<String, Object>>() { });
@@ -64,18 +68,18 @@ final class ConnectClusterSupport {
     }
 
     /** A liquidation read back from the topic: its key, timestamp and value. */
-    record ReadBack(String key, long timestamp, Struct value, Map<String, String> headers) {
-        String symbol() {
+    public record ReadBack(String key, long timestamp, Struct value, Map<String, String> headers) {
+        public String symbol() {
             return value.getString(ForceOrderSchema.SYMBOL);
         }
     }
 
-    static List<ReadBack> readAll(EmbeddedConnectCluster connect, String topic, int expected, Duration timeout) {
+    public static List<ReadBack> readAll(EmbeddedConnectCluster connect, String topic, int expected, Duration timeout) {
         ConsumerRecords<byte[], byte[]> records = connect.kafka().consume(expected, timeout.toMillis(), topic);
         return decode(records, topic);
     }
 
-    static List<ReadBack> decode(Iterable<ConsumerRecord<byte[], byte[]>> records, String topic) {
+    public static List<ReadBack> decode(Iterable<ConsumerRecord<byte[], byte[]>> records, String topic) {
         JsonConverter converter = new JsonConverter();
         converter.configure(Map.of("schemas.enable", "true"), false);
         List<ReadBack> out = new ArrayList<>();
