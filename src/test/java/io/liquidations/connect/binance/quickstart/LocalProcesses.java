@@ -28,16 +28,20 @@ final class LocalProcesses {
     }
 
     /** Runs a Java main class in a child JVM and returns once it is launched. */
-    Process startJava(String name, String heap, String mainClass, List<String> args, List<String> systemProps)
+    Process startJava(String name, String heap, String mainClass, List<String> args) throws IOException {
+        return startJava(name, heap, "", mainClass, args);
+    }
+
+    /** @param classpathPrefix entries before the Kafka jars, e.g. the simulator's classes; empty for none */
+    Process startJava(String name, String heap, String classpathPrefix, String mainClass, List<String> args)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
         command.add("-Dlog4j2.configurationFile=" + logDir.resolveSibling("config").resolve("log4j2.xml"));
         command.add("-Dquickstart.log=" + logDir.resolve(name + ".log"));
-        command.addAll(systemProps);
         command.add("-cp");
-        command.add(classpath);
+        command.add(classpathPrefix.isEmpty() ? classpath : classpathPrefix + java.io.File.pathSeparator + classpath);
         command.add(mainClass);
         command.addAll(args);
         Process process = new ProcessBuilder(command)
@@ -50,7 +54,7 @@ final class LocalProcesses {
 
     /** Runs a Java main class to completion (a setup step); fails with its log if it fails. */
     void runJava(String name, String mainClass, List<String> args) throws IOException, InterruptedException {
-        Process process = startJava(name, "256m", mainClass, args, List.of());
+        Process process = startJava(name, "256m", mainClass, args);
         started.remove(new Started(name, process));
         if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();

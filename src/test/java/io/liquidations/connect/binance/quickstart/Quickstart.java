@@ -82,21 +82,22 @@ public final class Quickstart {
 
         long started = System.nanoTime();
         formatStorageOnce(processes);
-        processes.startJava("kafka", "1g", "kafka.Kafka", List.of(home.resolve("config/server.properties").toString()),
-                List.of());
+        processes.startJava("kafka", "1g", "kafka.Kafka", List.of(home.resolve("config/server.properties").toString()));
         String wsUrl = null;
         if (simulate) {
             Path urlFile = home.resolve("simulator.url");
             Files.deleteIfExists(urlFile);
-            processes.startJava("simulator", "256m", "io.liquidations.connect.binance.simulator.LiquidationSimulator",
-                    List.of("--url-file", urlFile.toString()), List.of());
-            wsUrl = awaitFile(urlFile, Duration.ofSeconds(60)).trim().replaceFirst("^SIMULATOR_URL=", "");
+            Process simulator = processes.startJava("simulator", "256m",
+                    projectDir.resolve("target/test-classes").toString(),
+                    "io.liquidations.connect.binance.simulator.LiquidationSimulator",
+                    List.of("--url-file", urlFile.toString()));
+            wsUrl = awaitFile(urlFile, simulator, Duration.ofSeconds(60)).trim().replaceFirst("^SIMULATOR_URL=", "");
             say("simulator on " + wsUrl);
         }
         awaitBroker();
         say("broker up on localhost:" + KAFKA_PORT);
         processes.startJava("connect", "1g", "org.apache.kafka.connect.cli.ConnectDistributed",
-                List.of(home.resolve("config/connect-distributed.properties").toString()), List.of());
+                List.of(home.resolve("config/connect-distributed.properties").toString()));
         awaitConnect();
         say("Connect worker up on http://localhost:" + CONNECT_PORT);
         String name = createConnector(wsUrl);
@@ -264,11 +265,11 @@ public final class Quickstart {
         return URI.create("http://localhost:" + CONNECT_PORT + path);
     }
 
-    private static String awaitFile(Path file, Duration timeout) throws IOException, InterruptedException {
+    private String awaitFile(Path file, Process writer, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the simulator did not start; see logs/simulator.out");
+            if (!writer.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the simulator did not start; see " + home.resolve("logs/simulator.out"));
             }
             Thread.sleep(100);
         }
