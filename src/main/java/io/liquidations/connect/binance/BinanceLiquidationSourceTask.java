@@ -96,6 +96,8 @@ public class BinanceLiquidationSourceTask extends SourceTask {
                 config.reconnectBackoffInitialMs(), config.reconnectBackoffMaxMs(),
                 tls ? TlsContexts.client(config.trustStorePath(),
                         password == null ? null : password.value().toCharArray(), config.trustStoreType()) : null,
+                new StreamClientSettings.Liveness(config.pingIntervalMs(), config.pongTimeoutMs(),
+                        config.canaryStream(), config.canaryTimeoutMs(), config.canaryMaxSilentConnections()),
                 "binance-liquidations-io");
     }
 

@@ -26,23 +26,21 @@ import org.junit.jupiter.api.Test;
 
 /** One task against the fake exchange over real sockets, without a Connect worker: the socket-side contract. */
 class BinanceLiquidationSourceTaskTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = TaskHarness.WAIT;
     private static final String IO_THREAD_PREFIX = "binance-liquidations-io";
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final TaskHarness harness = new TaskHarness();
     private final ForceOrderEvents events = new ForceOrderEvents(5);
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable closeable : cleanup) {
-            closeable.close();
-        }
+        harness.close();
     }
 
     @Test
     void wssTrustsTheConfiguredTrustStoreAndVerifiesTheHostName() throws Exception {
-        FakeBinanceExchange exchange = track(FakeBinanceExchange.startTls());
-        BinanceLiquidationSourceTask task = startTask(exchange, Map.of(
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startTls());
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of(
                 "symbols", "BTCUSDT",
                 "binance.ws.truststore.path", exchange.trustStorePath().toString(),
                 "binance.ws.truststore.password", exchange.trustStorePassword()));
@@ -50,36 +48,29 @@ class BinanceLiquidationSourceTaskTest {
         assertTrue(exchange.connections().get(0).tls());
         SentForceOrder sent = events.next("BTCUSDT");
         exchange.emit(sent.stream(), sent.toJson());
-        List<SourceRecord> records = pollUntil(task, 1);
+        List<SourceRecord> records = TaskHarness.pollUntil(task, 1);
         assertEquals("BTCUSDT", records.get(0).key());
         assertEquals(sent.tradeTime(), records.get(0).timestamp());
     }
 
     @Test
     void wssRefusesAServerTheTrustStoreDoesNotVouchFor() throws Exception {
-        FakeBinanceExchange exchange = track(FakeBinanceExchange.startTls());
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startTls());
         // No trust store configured: the JVM's default trust store does not know the fake's certificate.
-        BinanceLiquidationSourceTask task = startTask(exchange, Map.of(
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of(
                 "symbols", "BTCUSDT", "reconnect.backoff.initial.ms", "50", "reconnect.backoff.max.ms", "200"));
-        RetriableException failure = null;
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (failure == null && System.nanoTime() < deadline) {
-            try {
-                assertEquals(null, task.poll(), "nothing may arrive over an untrusted connection");
-            } catch (RetriableException e) {
-                failure = e;
-            }
-        }
+        RetriableException failure = TaskHarness.pollUntilThrown(task, RetriableException.class);
         assertTrue(failure != null, "the refused TLS handshake is reported from poll()");
-        assertTrue(causedBy(failure, SSLHandshakeException.class), "cause: " + failure);
+        assertEquals(0, task.counters().frames(), "nothing may arrive over an untrusted connection");
+        assertTrue(TaskHarness.causedBy(failure, SSLHandshakeException.class), "cause: " + failure);
         assertEquals(0, exchange.openConnectionCount(), "no WebSocket was ever opened");
     }
 
     @Test
     void answersServerPings() throws Exception {
-        FakeBinanceExchange exchange = track(FakeBinanceExchange.builder()
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.builder()
                 .pingInterval(Duration.ofMillis(100)).start());
-        startTask(exchange, Map.of("symbols", "BTCUSDT"));
+        harness.start(exchange, Map.of("symbols", "BTCUSDT"));
         assertTrue(exchange.awaitOpenConnections(1, WAIT));
         assertTrue(exchange.await(() -> exchange.connections().get(0).pongsReceived() >= 3, WAIT),
                 "pongs: " + exchange.connections().get(0).pongsReceived());
@@ -88,8 +79,8 @@ class BinanceLiquidationSourceTaskTest {
 
     @Test
     void anOversizedFrameIsCountedAsMalformedAndTheConnectionIsReopened() throws Exception {
-        FakeBinanceExchange exchange = track(FakeBinanceExchange.startPlain());
-        BinanceLiquidationSourceTask task = startTask(exchange, Map.of("symbols", "BTCUSDT",
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("symbols", "BTCUSDT",
                 "max.frame.bytes", "4096", "reconnect.backoff.initial.ms", "50"));
         assertTrue(exchange.awaitOpenConnections(1, WAIT));
         exchange.emitOversized("btcusdt@forceOrder", 10_000);
@@ -98,13 +89,13 @@ class BinanceLiquidationSourceTaskTest {
         assertEquals(1, task.counters().malformedFrames());
         SentForceOrder after = events.next("BTCUSDT");
         exchange.emit(after.stream(), after.toJson());
-        assertEquals(after.tradeTime(), pollUntil(task, 1).get(0).timestamp());
+        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp());
     }
 
     @Test
     void aFullQueuePausesTheSocketAndLosesNothing() throws Exception {
-        FakeBinanceExchange exchange = track(FakeBinanceExchange.startPlain());
-        BinanceLiquidationSourceTask task = startTask(exchange, Map.of("symbols", "BTCUSDT",
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("symbols", "BTCUSDT",
                 "queue.capacity", "10", "max.batch.size", "7"));
         assertTrue(exchange.awaitOpenConnections(1, WAIT));
         int total = 3_000;
@@ -123,7 +114,7 @@ class BinanceLiquidationSourceTaskTest {
         assertEquals(readWhilePaused, task.counters().liquidations(), "no reading while the queue is full");
         assertTrue(readWhilePaused < total, "reading stopped while the queue was full: read " + readWhilePaused);
 
-        List<SourceRecord> received = pollUntil(task, total);
+        List<SourceRecord> received = TaskHarness.pollUntil(task, total);
         sending.get(30, TimeUnit.SECONDS);
         assertEquals(total, received.size());
         for (int i = 0; i < total; i++) {
@@ -135,11 +126,10 @@ class BinanceLiquidationSourceTaskTest {
 
     @Test
     void stopClosesEveryConnectionAndLeavesNoThreadBehind() throws Exception {
-        FakeBinanceExchange exchange = track(FakeBinanceExchange.startPlain());
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
         List<String> symbols = ForceOrderEvents.symbols(30);
-        BinanceLiquidationSourceTask task = new BinanceLiquidationSourceTask();
-        task.start(taskProps(exchange, Map.of("symbols", String.join(",", symbols),
-                LiquidationTaskConfig.TASK_SYMBOLS, String.join(",", symbols), "streams.per.connection", "10")));
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("symbols", String.join(",", symbols),
+                "streams.per.connection", "10"));
         assertTrue(exchange.awaitOpenConnections(3, WAIT), "ceil(30 / 10) connections");
 
         long started = System.nanoTime();
@@ -152,64 +142,13 @@ class BinanceLiquidationSourceTaskTest {
 
     @Test
     void aPermanentHandshakeRefusalFailsTheTaskInsteadOfRetryingForever() throws Exception {
-        FakeBinanceExchange exchange = track(FakeBinanceExchange.startPlain());
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
         // 403 is how a geo-blocked region is answered: no retry can fix it, the user must.
         exchange.refuseNextHandshakes(1, 403, null);
-        BinanceLiquidationSourceTask task = startTask(exchange, Map.of("symbols", "BTCUSDT"));
-        ConnectException failure = assertThrows(ConnectException.class, () -> {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
-                task.poll();
-            }
-        });
-        assertTrue(!(failure instanceof RetriableException) && failure.getMessage().contains("HTTP 403"),
-                failure.toString());
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("symbols", "BTCUSDT"));
+        ConnectException failure = TaskHarness.pollUntilThrown(task, ConnectException.class);
+        assertTrue(failure != null && !(failure instanceof RetriableException)
+                && failure.getMessage().contains("HTTP 403"), String.valueOf(failure));
         assertEquals(1, exchange.handshakesAttempted(), "not retried");
-    }
-
-    // ---- helpers ----
-
-    private BinanceLiquidationSourceTask startTask(FakeBinanceExchange exchange, Map<String, String> overrides) {
-        BinanceLiquidationSourceTask task = new BinanceLiquidationSourceTask();
-        Map<String, String> props = taskProps(exchange, overrides);
-        props.putIfAbsent(LiquidationTaskConfig.TASK_SYMBOLS, props.get("symbols"));
-        task.start(props);
-        cleanup.add(0, task::stop);
-        return task;
-    }
-
-    private static Map<String, String> taskProps(FakeBinanceExchange exchange, Map<String, String> overrides) {
-        Map<String, String> props = new HashMap<>();
-        props.put("binance.ws.url", exchange.baseUrl());
-        props.putAll(overrides);
-        props.putIfAbsent(LiquidationTaskConfig.TASK_SYMBOLS, props.getOrDefault("symbols", ""));
-        return props;
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        cleanup.add(closeable);
-        return closeable;
-    }
-
-    private static List<SourceRecord> pollUntil(BinanceLiquidationSourceTask task, int count) throws Exception {
-        List<SourceRecord> records = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (records.size() < count && System.nanoTime() < deadline) {
-            List<SourceRecord> batch = task.poll();
-            if (batch != null) {
-                records.addAll(batch);
-            }
-        }
-        assertEquals(count, records.size(), "records polled");
-        return records;
-    }
-
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -24,6 +24,13 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public static final String HANDSHAKE_TIMEOUT_MS = "handshake.timeout.ms";
     public static final String RECONNECT_BACKOFF_INITIAL_MS = "reconnect.backoff.initial.ms";
     public static final String RECONNECT_BACKOFF_MAX_MS = "reconnect.backoff.max.ms";
+    public static final String PING_INTERVAL_MS = "ping.interval.ms";
+    public static final String PONG_TIMEOUT_MS = "pong.timeout.ms";
+    public static final String CANARY_STREAM = "canary.stream";
+    public static final String CANARY_TIMEOUT_MS = "canary.timeout.ms";
+    public static final String CANARY_MAX_SILENT_CONNECTIONS = "canary.max.silent.connections";
+    public static final String CANARY_AUTO = "auto";
+    public static final String CANARY_NONE = "none";
     public static final String TRUSTSTORE_PATH = "binance.ws.truststore.path";
     public static final String TRUSTSTORE_PASSWORD = "binance.ws.truststore.password";
     public static final String TRUSTSTORE_TYPE = "binance.ws.truststore.type";
@@ -94,6 +101,30 @@ public class LiquidationSourceConfig extends AbstractConfig {
                 "Largest WebSocket message accepted. A liquidation frame is a few hundred bytes; a larger message"
                         + " closes the connection (which is then re-opened) instead of exhausting memory.",
                 GROUP_CONNECTION, ++order, Width.SHORT, "Maximum frame size (bytes)");
+
+        def.define(PING_INTERVAL_MS, Type.LONG, 30_000L, Range.between(50L, 600_000L), Importance.LOW,
+                "How often the connector pings each connection. Silence on a liquidation stream proves nothing"
+                        + " (quiet symbols are silent for hours), so liveness is judged by pongs and the canary.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Ping interval (ms)");
+        def.define(PONG_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(50L, 600_000L), Importance.LOW,
+                "A connection whose ping is not answered within this time is half-open: it is closed and"
+                        + " re-opened.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Pong timeout (ms)");
+        def.define(CANARY_STREAM, Type.STRING, CANARY_AUTO, new CanaryStreamValidator(), Importance.LOW,
+                "A stream that always ticks, added to every connection to catch a socket that answers pings but"
+                        + " delivers nothing; its frames are never written to Kafka. 'auto' takes the mark price of"
+                        + " BTC (btcusdt@markPrice@1s on usds-m, btcusd_perp@markPrice@1s on coin-m); 'none'"
+                        + " switches the canary off.",
+                GROUP_CONNECTION, ++order, Width.MEDIUM, "Canary stream");
+        def.define(CANARY_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(50L, 600_000L), Importance.LOW,
+                "A connection whose canary stream has been silent this long has stalled: it is closed and"
+                        + " re-opened.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Canary timeout (ms)");
+        def.define(CANARY_MAX_SILENT_CONNECTIONS, Type.INT, 3, Range.between(1, 100), Importance.LOW,
+                "After this many consecutive connections that never delivered a canary frame, the URL is taken"
+                        + " to serve no market data (as the retired path-less URL does) and the task fails with"
+                        + " that diagnosis instead of reconnecting forever.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Silent connections before failing");
 
         order = 0;
         def.define(TRUSTSTORE_PATH, Type.STRING, "", Importance.LOW,
@@ -173,6 +204,34 @@ public class LiquidationSourceConfig extends AbstractConfig {
 
     public long reconnectBackoffMaxMs() {
         return getLong(RECONNECT_BACKOFF_MAX_MS);
+    }
+
+    public long pingIntervalMs() {
+        return getLong(PING_INTERVAL_MS);
+    }
+
+    public long pongTimeoutMs() {
+        return getLong(PONG_TIMEOUT_MS);
+    }
+
+    /** The canary stream to add to each connection, or null when switched off. */
+    public String canaryStream() {
+        String configured = getString(CANARY_STREAM).trim();
+        if (configured.equalsIgnoreCase(CANARY_NONE)) {
+            return null;
+        }
+        if (configured.equalsIgnoreCase(CANARY_AUTO)) {
+            return market().equals("coin-m") ? "btcusd_perp@markPrice@1s" : "btcusdt@markPrice@1s";
+        }
+        return configured;
+    }
+
+    public long canaryTimeoutMs() {
+        return getLong(CANARY_TIMEOUT_MS);
+    }
+
+    public int canaryMaxSilentConnections() {
+        return getInt(CANARY_MAX_SILENT_CONNECTIONS);
     }
 
     public String trustStorePath() {

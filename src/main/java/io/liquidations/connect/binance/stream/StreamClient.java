@@ -37,8 +37,12 @@ public final class StreamClient implements AutoCloseable {
             String name = "connection-" + (connections.size() + 1);
             ReconnectBackoff backoff = new ReconnectBackoff(settings.backoffInitialMs(), settings.backoffMaxMs(),
                     bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+            List<String> subscribed = new ArrayList<>(streams);
+            if (settings.liveness().canaryStream() != null) {
+                subscribed.add(settings.liveness().canaryStream());
+            }
             StreamConnection connection = new StreamConnection(name,
-                    StreamNames.combinedStreamUri(settings.baseUrl(), streams), List.copyOf(streams), settings,
+                    StreamNames.combinedStreamUri(settings.baseUrl(), subscribed), List.copyOf(streams), settings,
                     group.next(), backoff, listener);
             connections.add(connection);
             connection.open();

@@ -45,6 +45,8 @@ final class StreamConnection {
     private volatile boolean closed;
     private Channel channel;
     private boolean paused;
+    /** Consecutive connections that opened but never delivered a canary frame. */
+    private int silentConnections;
 
     StreamConnection(String name, URI uri, List<String> streams, StreamClientSettings settings, EventLoop eventLoop,
             ReconnectBackoff backoff, StreamListener listener) {
@@ -105,13 +107,13 @@ final class StreamConnection {
                         pipeline.addLast(new HttpObjectAggregator(HANDSHAKE_RESPONSE_MAX_BYTES));
                         pipeline.addLast(new WebSocketClientProtocolHandler(protocolConfig()));
                         pipeline.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
-                        pipeline.addLast(new StreamFrameHandler(StreamConnection.this));
+                        pipeline.addLast(new StreamFrameHandler(StreamConnection.this, settings.liveness()));
                     }
                 });
         paused = false;
         Channel attempt = bootstrap.connect(uri.getHost(), port).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
-                onAttemptEnded(future.channel(), future.cause());
+                onAttemptEnded(future.channel(), future.cause(), false, false);
             }
         }).channel();
         channel = attempt;
@@ -122,8 +124,10 @@ final class StreamConnection {
                 .webSocketUri(uri)
                 .maxFramePayloadLength(settings.maxFrameBytes())
                 .handshakeTimeoutMillis(settings.handshakeTimeoutMs())
-                // Close frames are handled by StreamFrameHandler, which wants their status code for the log.
+                // Close frames and pongs are handled by StreamFrameHandler: it logs the close status and
+                // times the pongs.
                 .handleCloseFrames(false)
+                .dropPongFrames(false)
                 .build();
     }
 
@@ -147,12 +151,28 @@ final class StreamConnection {
         listener.onUnreadableMessage(name, description);
     }
 
-    /** The end of a channel or of a failed attempt: decide whether and when to try again. */
-    void onAttemptEnded(Channel ended, Throwable cause) {
+    /**
+     * The end of a channel or of a failed attempt: decide whether and when to try again.
+     *
+     * @param opened whether the WebSocket handshake had completed
+     * @param sawCanary whether the canary stream delivered anything on this channel
+     */
+    void onAttemptEnded(Channel ended, Throwable cause, boolean opened, boolean sawCanary) {
         if (ended != channel || closed) {
             return;
         }
         channel = null;
+        if (sawCanary) {
+            silentConnections = 0;
+        } else if (opened && settings.liveness().canaryStream() != null
+                && ++silentConnections >= settings.liveness().maxSilentConnections()) {
+            listener.onFatal(name, new IllegalStateException("Connected " + silentConnections + " times to " + uri
+                    + " and never received a frame, not even on the canary stream "
+                    + settings.liveness().canaryStream() + ". The URL accepts connections but serves no market"
+                    + " data; the retired path-less wss://fstream.binance.com behaves so. Check binance.ws.url"
+                    + " (USDS-M needs the /market path).", cause));
+            return;
+        }
         Integer status = handshakeStatus(cause);
         if (status != null && isPermanentRefusal(status)) {
             listener.onFatal(name, new IllegalStateException("The exchange refused the WebSocket upgrade of " + uri

@@ -1,41 +1,104 @@
 package io.liquidations.connect.binance.stream;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
-/** The end of a connection's pipeline: hands text to its connection and reports how the channel ended. */
+/**
+ * The end of a connection's pipeline: hands text to its connection, keeps the connection honest about being
+ * alive, and reports how the channel ended. Everything runs on the channel's event loop.
+ *
+ * <p>Two deadlines, checked on a timer: a pong must answer each client ping within the pong timeout (else the
+ * socket is half-open), and the canary stream must tick within the canary timeout (else the socket is up but
+ * the exchange has stopped sending: a stall). Either closes the channel, and the connection reconnects.
+ */
 final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final StreamConnection connection;
+    private final StreamClientSettings.Liveness liveness;
+    private final String canaryPrefix;
     private Throwable endCause;
+    private ScheduledFuture<?> livenessCheck;
+    private boolean open;
+    private boolean sawCanary;
+    private long lastPingNanos;
+    private long pingOutstandingSinceNanos;
+    private long lastCanaryNanos;
 
-    StreamFrameHandler(StreamConnection connection) {
+    StreamFrameHandler(StreamConnection connection, StreamClientSettings.Liveness liveness) {
         this.connection = connection;
+        this.liveness = liveness;
+        this.canaryPrefix = liveness.canaryStream() == null ? null
+                : "{\"stream\":\"" + liveness.canaryStream() + "\"";
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            open = true;
+            long now = System.nanoTime();
+            lastPingNanos = now;
+            lastCanaryNanos = now;
+            long every = liveness.checkEveryMs();
+            livenessCheck = ctx.executor().scheduleAtFixedRate(() -> checkLiveness(ctx), every, every,
+                    TimeUnit.MILLISECONDS);
             connection.onHandshakeComplete();
         } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            endCause = new IOException("WebSocket handshake timed out");
-            ctx.close();
+            closeFor(ctx, new IOException("WebSocket handshake timed out"));
         }
         super.userEventTriggered(ctx, event);
+    }
+
+    private void checkLiveness(ChannelHandlerContext ctx) {
+        long now = System.nanoTime();
+        if (pingOutstandingSinceNanos != 0
+                && now - pingOutstandingSinceNanos > TimeUnit.MILLISECONDS.toNanos(liveness.pongTimeoutMs())) {
+            closeFor(ctx, new StreamStalledException(StreamStalledException.Reason.PONG_TIMEOUT,
+                    "no pong within " + liveness.pongTimeoutMs() + " ms of a ping: the connection is half-open"));
+            return;
+        }
+        if (canaryPrefix != null
+                && now - lastCanaryNanos > TimeUnit.MILLISECONDS.toNanos(liveness.canaryTimeoutMs())) {
+            closeFor(ctx, new StreamStalledException(StreamStalledException.Reason.STALL,
+                    "no frame on the canary stream " + liveness.canaryStream() + " for "
+                            + liveness.canaryTimeoutMs() + " ms: the connection is open but data stopped"));
+            return;
+        }
+        if (pingOutstandingSinceNanos == 0
+                && now - lastPingNanos >= TimeUnit.MILLISECONDS.toNanos(liveness.pingIntervalMs())) {
+            lastPingNanos = now;
+            pingOutstandingSinceNanos = now;
+            ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.copiedBuffer(Long.toString(now),
+                    StandardCharsets.US_ASCII)));
+        }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         long receivedAt = System.currentTimeMillis();
-        if (frame instanceof TextWebSocketFrame text) {
-            connection.onText(ctx.channel(), text.text(), receivedAt);
+        if (frame instanceof TextWebSocketFrame textFrame) {
+            String text = textFrame.text();
+            if (canaryPrefix != null && text.startsWith(canaryPrefix)) {
+                // The canary only proves the stream is alive; it is never written out.
+                lastCanaryNanos = System.nanoTime();
+                sawCanary = true;
+                return;
+            }
+            connection.onText(ctx.channel(), text, receivedAt);
+        } else if (frame instanceof PongWebSocketFrame) {
+            pingOutstandingSinceNanos = 0;
         } else if (frame instanceof CloseWebSocketFrame close) {
             endCause = new IOException("closed by the exchange with status " + close.statusCode()
                     + (close.reasonText().isEmpty() ? "" : " (" + close.reasonText() + ")"));
@@ -52,16 +115,25 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException) {
             connection.onUnreadableMessage(cause.getMessage());
         }
-        if (endCause == null) {
-            endCause = cause;
-        }
-        ctx.close();
+        closeFor(ctx, cause);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (livenessCheck != null) {
+            livenessCheck.cancel(false);
+        }
         connection.onAttemptEnded(ctx.channel(),
-                endCause != null ? endCause : new IOException("connection closed by the exchange"));
+                endCause != null ? endCause : new IOException("connection closed by the exchange"),
+                open, sawCanary);
         super.channelInactive(ctx);
+    }
+
+    /** Keeps the first reason: what closed the channel, not what the close caused. */
+    private void closeFor(ChannelHandlerContext ctx, Throwable cause) {
+        if (endCause == null) {
+            endCause = cause;
+        }
+        ctx.close();
     }
 }

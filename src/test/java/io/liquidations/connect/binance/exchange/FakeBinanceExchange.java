@@ -57,6 +57,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
@@ -119,6 +120,9 @@ public final class FakeBinanceExchange implements AutoCloseable {
     /** Default connection lifetime: Binance disconnects every socket at 24 hours. */
     public static final Duration DEFAULT_CONNECTION_LIFETIME = Duration.ofHours(24);
 
+    /** Binance's {@code @markPrice@1s} streams update every second. */
+    public static final Duration DEFAULT_MARK_PRICE_INTERVAL = Duration.ofSeconds(1);
+
     /** Default cap on client messages (text frames and pings) per second per connection. */
     public static final int DEFAULT_MAX_INCOMING_MESSAGES_PER_SECOND = 10;
 
@@ -147,6 +151,7 @@ public final class FakeBinanceExchange implements AutoCloseable {
     private final String trustStorePassword;
     private final Duration pongTimeout;
     private final Duration connectionLifetime;
+    private final Duration markPriceInterval;
     private final int maxIncomingMessagesPerSecond;
     private final EventLoopGroup eventLoops;
     private final Channel serverChannel;
@@ -173,6 +178,7 @@ public final class FakeBinanceExchange implements AutoCloseable {
         this.pingInterval = builder.pingInterval;
         this.pongTimeout = builder.pongTimeout;
         this.connectionLifetime = builder.connectionLifetime;
+        this.markPriceInterval = builder.markPriceInterval;
         this.maxIncomingMessagesPerSecond = builder.maxIncomingMessagesPerSecond;
 
         SslContext sslContext = null;
@@ -876,12 +882,36 @@ public final class FakeBinanceExchange implements AutoCloseable {
                 }
             }, checkNanos, checkNanos, TimeUnit.NANOSECONDS));
 
+            long markPriceNanos = markPriceInterval.toNanos();
+            timers.add(ctx.executor().scheduleAtFixedRate(() -> pushMarkPrices(accepted),
+                    markPriceNanos, markPriceNanos, TimeUnit.NANOSECONDS));
+
             // Which close code Binance uses at the 24 h cut is not documented; 1001 "going away"
             // is the standard code for a server ending a session.
             timers.add(ctx.executor().schedule(
                     () -> closeWithFrame(accepted, WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(),
                             "connection lifetime reached", "lifetime of " + connectionLifetime + " reached"),
                     connectionLifetime.toNanos(), TimeUnit.NANOSECONDS));
+        }
+
+        /** A mark-price update on every subscribed {@code @markPrice} stream, unless data is stalled. */
+        private void pushMarkPrices(FakeConnection subscriber) {
+            if (!pushData) {
+                return;
+            }
+            List<Delivery> deliveries = new ArrayList<>();
+            for (String stream : subscriber.subscriptions()) {
+                if (stream.contains("@markPrice") && subscriber.receives(stream)) {
+                    String symbol = stream.substring(0, stream.indexOf('@')).toUpperCase(Locale.ROOT);
+                    long now = System.currentTimeMillis();
+                    String event = "{\"e\":\"markPriceUpdate\",\"E\":" + now + ",\"s\":\"" + symbol
+                            + "\",\"p\":\"90000.00000000\",\"i\":\"90004.10000000\",\"P\":\"90001.20000000\","
+                            + "\"r\":\"0.00010000\",\"T\":" + (now - now % 28_800_000 + 28_800_000) + "}";
+                    deliveries.add(new Delivery(subscriber,
+                            subscriber.combined() ? combinedFrame(stream, event) : event));
+                }
+            }
+            deliver(deliveries);
         }
 
         private void sendPing(ChannelHandlerContext ctx) {
@@ -1031,8 +1061,18 @@ public final class FakeBinanceExchange implements AutoCloseable {
         private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
         private Duration connectionLifetime = DEFAULT_CONNECTION_LIFETIME;
         private int maxIncomingMessagesPerSecond = DEFAULT_MAX_INCOMING_MESSAGES_PER_SECOND;
+        private Duration markPriceInterval = DEFAULT_MARK_PRICE_INTERVAL;
 
         private Builder() {}
+
+        /**
+         * How often a subscribed {@code <symbol>@markPrice@1s} stream gets an update (Binance: every second).
+         * Clients use such a stream as a canary: it never goes quiet while data flows.
+         */
+        public Builder markPriceInterval(Duration markPriceInterval) {
+            this.markPriceInterval = requirePositive(markPriceInterval, "markPriceInterval");
+            return this;
+        }
 
         /** Serve {@code wss://localhost} with a freshly generated certificate. */
         public Builder tls(boolean tls) {

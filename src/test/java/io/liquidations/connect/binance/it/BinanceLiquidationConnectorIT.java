@@ -245,8 +245,12 @@ class BinanceLiquidationConnectorIT {
                 .map(FakeBinanceExchange.ConnectionInfo::streams)
                 .toList();
         assertEquals(6, requested.size());
-        requested.forEach(streams -> assertEquals(50, streams.size(), "streams.per.connection"));
-        List<String> all = requested.stream().flatMap(List::stream).toList();
+        for (List<String> streams : requested) {
+            assertEquals(50, streams.stream().filter(s -> s.endsWith("@forceOrder")).count(),
+                    "streams.per.connection");
+            assertTrue(streams.contains("btcusdt@markPrice@1s"), "each connection carries the canary: " + streams);
+        }
+        List<String> all = requested.stream().flatMap(List::stream).filter(s -> s.endsWith("@forceOrder")).toList();
         assertEquals(symbols.stream().map(BinanceLiquidationConnectorIT::streamOf).collect(Collectors.toSet()),
                 new HashSet<>(all));
         assertEquals(all.size(), new HashSet<>(all).size(), "each stream on one connection only");

@@ -74,7 +74,8 @@ class LiquidationSimulatorTest {
             assertTrue(own.matches("\\{\"stream\":\"[a-z0-9]+@forceOrder\",\"data\":\\{\"e\":\"forceOrder\".*"), own);
             assertFalse(own.contains("\"st\""), own);
             assertFalse(own.contains("\"ps\""), own);
-            assertTrue(simulator.eventsPublished() > 0);
+            // The counter moves after the write completes, which can be just after the client has the frame.
+            assertTrue(simulator.exchange().await(() -> simulator.eventsPublished() > 0, Duration.ofSeconds(5)));
         } finally {
             simulator.close();
         }

@@ -1,0 +1,128 @@
+package io.liquidations.connect.binance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.liquidations.connect.binance.exchange.FakeBinanceExchange;
+import io.liquidations.connect.binance.exchange.ForceOrderEvents;
+import io.liquidations.connect.binance.exchange.ForceOrderEvents.SentForceOrder;
+import io.liquidations.connect.binance.stream.StreamStalledException;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Liveness over real sockets: a quiet liquidation stream is not a dead one, a half-open socket and a stalled one
+ * are, and a URL that connects but never delivers ends as a diagnosis instead of an endless loop.
+ */
+class ConnectionLivenessTest {
+    /** Fast timings so each scenario takes a second or two; the defaults are 30 s, 10 s and 10 s. */
+    private static final Map<String, String> FAST = Map.of(
+            "symbols", "BTCUSDT",
+            "ping.interval.ms", "100",
+            "pong.timeout.ms", "400",
+            "canary.timeout.ms", "600",
+            "reconnect.backoff.initial.ms", "50",
+            "reconnect.backoff.max.ms", "200");
+
+    private final TaskHarness harness = new TaskHarness();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private FakeBinanceExchange exchange() {
+        return harness.track(FakeBinanceExchange.builder().markPriceInterval(Duration.ofMillis(50)).start());
+    }
+
+    @Test
+    void silenceOnTheLiquidationStreamIsNotTakenForDeath() throws Exception {
+        FakeBinanceExchange exchange = exchange();
+        BinanceLiquidationSourceTask task = harness.start(exchange, FAST);
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        // Ten canary timeouts without a single liquidation: pongs and the canary keep the connection.
+        assertFalse(exchange.await(() -> exchange.connectionsAccepted() > 1, Duration.ofSeconds(6)),
+                "reconnected on a quiet stream: " + exchange.connections());
+        SentForceOrder late = new ForceOrderEvents(1).next("BTCUSDT");
+        exchange.emit(late.stream(), late.toJson());
+        assertEquals(late.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp());
+        assertEquals(1, task.counters().liquidations());
+        assertEquals(0, task.counters().otherFrames(), "canary frames never reach the record path");
+    }
+
+    @Test
+    void aHalfOpenConnectionIsClosedWhenItsPingGoesUnanswered() throws Exception {
+        FakeBinanceExchange exchange = exchange();
+        BinanceLiquidationSourceTask task = harness.start(exchange, FAST);
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        exchange.setAnswerPings(false);
+        RetriableException reported = TaskHarness.pollUntilThrown(task, RetriableException.class);
+        assertNotNull(reported, "the dead connection is reported");
+        assertTrue(TaskHarness.causedBy(reported, StreamStalledException.class), reported.toString());
+        assertTrue(reported.getMessage().contains("no pong within 400 ms"), reported.getMessage());
+
+        exchange.setAnswerPings(true);
+        assertTrue(exchange.await(() -> exchange.connectionsAccepted() >= 2 && exchange.openConnectionCount() == 1,
+                TaskHarness.WAIT), "re-opened");
+        SentForceOrder after = new ForceOrderEvents(2).next("BTCUSDT");
+        exchange.emit(after.stream(), after.toJson());
+        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp());
+    }
+
+    @Test
+    void aStallWherePingsFlowButDataDoesNotIsCaughtByTheCanary() throws Exception {
+        FakeBinanceExchange exchange = exchange();
+        BinanceLiquidationSourceTask task = harness.start(exchange, FAST);
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        exchange.setPushData(false);
+        RetriableException reported = TaskHarness.pollUntilThrown(task, RetriableException.class);
+        assertNotNull(reported);
+        assertTrue(reported.getMessage().contains("no frame on the canary stream btcusdt@markPrice@1s"),
+                reported.getMessage());
+
+        exchange.setPushData(true);
+        assertTrue(exchange.await(() -> exchange.connectionsAccepted() >= 2 && exchange.openConnectionCount() == 1,
+                TaskHarness.WAIT), "re-opened");
+        SentForceOrder after = new ForceOrderEvents(3).next("BTCUSDT");
+        exchange.emit(after.stream(), after.toJson());
+        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp());
+    }
+
+    @Test
+    void aUrlThatConnectsButNeverDeliversFailsTheTaskWithADiagnosis() throws Exception {
+        FakeBinanceExchange exchange = exchange();
+        Map<String, String> props = new java.util.HashMap<>(FAST);
+        props.put("binance.ws.url", exchange.legacyBaseUrl());
+        BinanceLiquidationSourceTask task = harness.start(exchange, props);
+        ConnectException failure = null;
+        long deadline = System.nanoTime() + TaskHarness.WAIT.toNanos();
+        while (failure == null && System.nanoTime() < deadline) {
+            ConnectException thrown = TaskHarness.pollUntilThrown(task, ConnectException.class);
+            if (thrown != null && !(thrown instanceof RetriableException)) {
+                failure = thrown;
+            }
+        }
+        assertNotNull(failure, "the task must fail, not loop");
+        assertTrue(failure.getMessage().contains("serves no market data")
+                && failure.getMessage().contains("/market"), failure.getMessage());
+        assertEquals(3, exchange.connectionsAccepted(), "canary.max.silent.connections attempts, then no more");
+    }
+
+    @Test
+    void theCanaryCanBeSwitchedOff() throws Exception {
+        FakeBinanceExchange exchange = exchange();
+        Map<String, String> props = new java.util.HashMap<>(FAST);
+        props.put("canary.stream", "none");
+        harness.start(exchange, props);
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        assertEquals(java.util.List.of("btcusdt@forceOrder"), exchange.connections().get(0).requestedStreams());
+        assertFalse(exchange.await(() -> exchange.connectionsAccepted() > 1, Duration.ofSeconds(2)),
+                "no canary, no stall detection, no reconnect");
+    }
+}

@@ -1,0 +1,81 @@
+package io.liquidations.connect.binance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.liquidations.connect.binance.config.LiquidationTaskConfig;
+import io.liquidations.connect.binance.exchange.FakeBinanceExchange;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/** Runs real tasks against the fake exchange, as the worker would, and cleans up after a test. */
+final class TaskHarness implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    <T extends AutoCloseable> T track(T closeable) {
+        cleanup.add(closeable);
+        return closeable;
+    }
+
+    /** Starts a task on the exchange's URL (unless overridden); its symbols are its own task symbols. */
+    BinanceLiquidationSourceTask start(FakeBinanceExchange exchange, Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>();
+        props.put("binance.ws.url", exchange.baseUrl());
+        props.putAll(overrides);
+        props.putIfAbsent(LiquidationTaskConfig.TASK_SYMBOLS, props.getOrDefault("symbols", ""));
+        BinanceLiquidationSourceTask task = new BinanceLiquidationSourceTask();
+        task.start(props);
+        cleanup.add(0, task::stop);
+        return task;
+    }
+
+    static List<SourceRecord> pollUntil(BinanceLiquidationSourceTask task, int count) throws InterruptedException {
+        List<SourceRecord> records = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (records.size() < count && System.nanoTime() < deadline) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                records.addAll(batch);
+            }
+        }
+        assertEquals(count, records.size(), "records polled");
+        return records;
+    }
+
+    /** Polls until {@code poll()} throws {@code type}, skipping records and other retriable errors; null if never. */
+    static <E extends RuntimeException> E pollUntilThrown(BinanceLiquidationSourceTask task, Class<E> type)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                task.poll();
+            } catch (RuntimeException e) {
+                if (type.isInstance(e)) {
+                    return type.cast(e);
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable closeable : cleanup) {
+            closeable.close();
+        }
+    }
+}
