@@ -23,6 +23,7 @@ public final class StreamClient implements AutoCloseable {
     private final StreamListener listener;
     private final EventLoopGroup group;
     private final List<StreamConnection> connections = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public StreamClient(StreamClientSettings settings, StreamListener listener) {
         this.settings = settings;
@@ -58,8 +59,14 @@ public final class StreamClient implements AutoCloseable {
         return connections.size();
     }
 
-    /** Closes every connection and the event loop, waiting at most {@code timeout}; leaves no thread behind. */
+    /**
+     * Closes every connection and the event loop, waiting at most {@code timeout}; leaves no thread behind.
+     * Idempotent: the worker may stop a task more than once.
+     */
     public void close(Duration timeout) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         connections.forEach(StreamConnection::close);
         boolean terminated = group.shutdownGracefully(0, timeout.toMillis() / 2, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(timeout.toMillis());
