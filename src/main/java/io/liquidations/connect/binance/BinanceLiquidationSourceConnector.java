@@ -50,7 +50,9 @@ public class BinanceLiquidationSourceConnector extends SourceConnector {
         List<List<String>> groups = ConnectorUtils.groupPartitions(symbols, Math.min(maxTasks, symbols.size()));
         List<Map<String, String>> configs = new ArrayList<>(groups.size());
         for (List<String> group : groups) {
-            configs.add(taskConfig(group));
+            Map<String, String> taskConfig = taskConfig(group);
+            taskConfig.put(LiquidationTaskConfig.TASK_ID, String.valueOf(configs.size()));
+            configs.add(taskConfig);
         }
         return configs;
     }

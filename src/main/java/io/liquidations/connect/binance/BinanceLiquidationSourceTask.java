@@ -3,6 +3,8 @@ package io.liquidations.connect.binance;
 import io.liquidations.connect.binance.config.CrossFieldValidation;
 import io.liquidations.connect.binance.config.LiquidationTaskConfig;
 import io.liquidations.connect.binance.config.StreamMode;
+import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
+import io.liquidations.connect.binance.metrics.ConnectorMetrics;
 import io.liquidations.connect.binance.metrics.IngestCounters;
 import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
@@ -36,6 +38,8 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     private final ErrorHandler errors = new ErrorHandler();
     private RecordQueue<SourceRecord> queue;
     private StreamClient client;
+    private ConnectorMetrics metrics;
+    private LiquidationDeduplicator deduplicator;
     private int maxBatchSize;
 
     @Override
@@ -51,8 +55,12 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         queue = new RecordQueue<>(config.queueCapacity(), () -> client.resumeReading());
         ForceOrderRecords records = new ForceOrderRecords(config.topic(), config.market(),
                 config.decimalHandlingMode());
+        metrics = ConnectorMetrics.forTask(context, props.getOrDefault("name", "binance-liquidations"),
+                props.getOrDefault(LiquidationTaskConfig.TASK_ID, "0"), counters);
+        metrics.watchQueue(queue::size, queue.capacity());
+        deduplicator = new LiquidationDeduplicator();
         LiquidationPipeline pipeline = new LiquidationPipeline(records, queue, errors,
-                config.behaviorOnMalformedEvent(), counters);
+                config.behaviorOnMalformedEvent(), metrics, deduplicator);
         client = new StreamClient(clientSettings(config), pipeline);
         List<List<String>> groups = streamGroups(config);
         log.info("Following {} streams over {} connections to {}", groups.stream().mapToInt(List::size).sum(),
@@ -81,7 +89,14 @@ public class BinanceLiquidationSourceTask extends SourceTask {
             log.warn("Stopping with {} received liquidations not yet handed to the worker; Binance cannot replay"
                     + " them", undelivered);
         }
-        log.info("Stopped: {}", counters);
+        log.info("Stopped: {}, duplicates dropped={}", counters, metrics == null ? 0 : metrics.duplicatesDropped());
+        if (deduplicator != null && deduplicator.evictedByCap() > 0) {
+            log.warn("The de-duplication window was cut short {} times by its cap of {} entries",
+                    deduplicator.evictedByCap(), deduplicator.maxEntries());
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 
     IngestCounters counters() {

@@ -1,17 +1,22 @@
 package io.liquidations.connect.binance;
 
 import io.liquidations.connect.binance.config.MalformedEventBehavior;
+import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
 import io.liquidations.connect.binance.decode.DecodedFrame;
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
 import io.liquidations.connect.binance.decode.ForceOrderFrameDecoder;
 import io.liquidations.connect.binance.decode.MalformedFrameException;
+import io.liquidations.connect.binance.metrics.ConnectorMetrics;
 import io.liquidations.connect.binance.metrics.IngestCounters;
+import io.liquidations.connect.binance.metrics.ReconnectReason;
 import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
 import io.liquidations.connect.binance.record.ForceOrderRecords;
 import io.liquidations.connect.binance.stream.StreamListener;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -30,20 +35,29 @@ final class LiquidationPipeline implements StreamListener {
     private final RecordQueue<SourceRecord> queue;
     private final ErrorHandler errors;
     private final MalformedEventBehavior onMalformed;
-    private final IngestCounters counters;
+    private final ConnectorMetrics metrics;
+    private final LiquidationDeduplicator deduplicator;
+    /** Connection → when it went down; socket thread only. */
+    private final Map<String, Long> downSince = new HashMap<>();
 
     LiquidationPipeline(ForceOrderRecords records, RecordQueue<SourceRecord> queue, ErrorHandler errors,
             MalformedEventBehavior onMalformed, IngestCounters counters) {
+        this(records, queue, errors, onMalformed, ConnectorMetrics.detached(counters), new LiquidationDeduplicator());
+    }
+
+    LiquidationPipeline(ForceOrderRecords records, RecordQueue<SourceRecord> queue, ErrorHandler errors,
+            MalformedEventBehavior onMalformed, ConnectorMetrics metrics, LiquidationDeduplicator deduplicator) {
         this.records = records;
         this.queue = queue;
         this.errors = errors;
         this.onMalformed = onMalformed;
-        this.counters = counters;
+        this.metrics = metrics;
+        this.deduplicator = deduplicator;
     }
 
     @Override
     public boolean onText(String connection, String text, long receivedAtMillis) {
-        counters.frameReceived();
+        metrics.frameReceived(receivedAtMillis);
         DecodedFrame frame;
         try {
             frame = decoder.decode(text);
@@ -59,31 +73,55 @@ final class LiquidationPipeline implements StreamListener {
                     return malformed(connection, e.getMessage(), text, e);
                 }
             }
+            // De-duplicated only once the whole frame converted: a frame dropped as malformed marks nothing seen.
+            List<SourceRecord> fresh = new ArrayList<>(converted.size());
+            for (int i = 0; i < converted.size(); i++) {
+                ForceOrderEvent event = liquidations.events().get(i);
+                metrics.liquidationReceived(event.eventTime(), receivedAtMillis);
+                if (deduplicator.firstSighting(event, receivedAtMillis)) {
+                    fresh.add(converted.get(i));
+                } else {
+                    metrics.duplicateDropped();
+                }
+            }
+            // Counted before queued, so that whoever polls a record also sees it counted.
+            metrics.recordsProduced(fresh.size());
             boolean keepReading = true;
-            for (SourceRecord record : converted) {
+            for (SourceRecord record : fresh) {
                 keepReading &= queue.add(record);
             }
-            counters.liquidationsQueued(converted.size());
             return keepReading && !errors.hasFatal();
         }
-        counters.otherFrameSkipped();
+        metrics.nonLiquidationFrame();
         return !errors.hasFatal();
     }
 
     @Override
     public void onUnreadableMessage(String connection, String description) {
-        counters.frameReceived();
+        metrics.frameReceived();
         malformed(connection, description, "", null);
     }
 
     @Override
-    public void onConnected(String connection, List<String> streams) {
-        counters.connectionOpened();
+    public void onConnecting(String connection) {
+        metrics.connectionAttempt();
     }
 
     @Override
-    public void onDisconnected(String connection, Throwable cause, long retryInMs) {
-        counters.disconnected();
+    public void onConnected(String connection, List<String> streams) {
+        metrics.connected(connection);
+        Long down = downSince.remove(connection);
+        if (down != null) {
+            metrics.gap(down, System.currentTimeMillis());
+        }
+    }
+
+    @Override
+    public void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason) {
+        metrics.disconnected(connection, reason);
+        if (reason != ReconnectReason.ROTATION) {
+            downSince.putIfAbsent(connection, System.currentTimeMillis());
+        }
         String message = connection + " is down (" + cause + "); reconnecting in " + retryInMs + " ms";
         log.warn(message);
         errors.retriable(message, cause);
@@ -91,13 +129,14 @@ final class LiquidationPipeline implements StreamListener {
 
     @Override
     public void onFatal(String connection, Throwable cause) {
+        metrics.connectionClosed(connection);
         log.error("{} cannot be recovered: {}", connection, cause.getMessage());
         errors.fatal(cause.getMessage(), cause);
     }
 
     /** @return whether to keep reading: after a failure, stop taking in what could not be delivered anyway */
     private boolean malformed(String connection, String reason, String text, Throwable cause) {
-        long count = counters.malformedFrame();
+        long count = metrics.malformedFrame();
         String sample = text.length() <= SAMPLE_CHARS ? text : text.substring(0, SAMPLE_CHARS) + "…";
         log.warn("Malformed frame #{} on {}: {}; sample: {}", count, connection, reason, sample);
         if (onMalformed == MalformedEventBehavior.FAIL) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.liquidations.connect.binance.config.MalformedEventBehavior;
 import io.liquidations.connect.binance.metrics.IngestCounters;
+import io.liquidations.connect.binance.metrics.ReconnectReason;
 import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
 import io.liquidations.connect.binance.record.DecimalHandlingMode;
@@ -181,7 +182,7 @@ class LiquidationPipelineTest {
     void onDisconnectedMakesTheNextPollRetryOnce() {
         LiquidationPipeline pipeline = pipeline(MalformedEventBehavior.LOG);
         IOException cause = new IOException("connection reset");
-        pipeline.onDisconnected("connection-2", cause, 1_500L);
+        pipeline.onDisconnected("connection-2", cause, 1_500L, ReconnectReason.DROPPED);
         assertEquals(1, counters.disconnects());
         RetriableException e = assertThrows(RetriableException.class, errors::throwIfFailed);
         assertTrue(e.getMessage().contains("connection-2"), e.getMessage());
@@ -227,9 +228,10 @@ class LiquidationPipelineTest {
         LiquidationPipeline pipeline = new LiquidationPipeline(
                 new ForceOrderRecords("liquidations", "usds-m", DecimalHandlingMode.STRING), small, errors,
                 MalformedEventBehavior.LOG, counters);
+        // Three different liquidations (trade times a second apart): the same one thrice would be de-duplicated.
         assertTrue(pipeline.onText("c", BTC_COMBINED, 1L));
-        assertFalse(pipeline.onText("c", BTC_COMBINED, 2L));
-        assertFalse(pipeline.onText("c", BTC_COMBINED, 3L));
+        assertFalse(pipeline.onText("c", BTC_COMBINED.replace("\"T\":1568014460893", "\"T\":1568014461893"), 2L));
+        assertFalse(pipeline.onText("c", BTC_COMBINED.replace("\"T\":1568014460893", "\"T\":1568014462893"), 3L));
         assertEquals(3, small.size());
         List<SourceRecord> all = small.poll(0, TimeUnit.MILLISECONDS, 10);
         assertEquals(3, all.size());

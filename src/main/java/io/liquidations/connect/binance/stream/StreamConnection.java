@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance.stream;
 
+import io.liquidations.connect.binance.metrics.ReconnectReason;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -88,6 +89,7 @@ final class StreamConnection {
         if (closed) {
             return;
         }
+        listener.onConnecting(name);
         boolean tls = "wss".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
         Bootstrap bootstrap = new Bootstrap()
@@ -184,12 +186,23 @@ final class StreamConnection {
         if (retryAfterMs != null) {
             delay = Math.max(delay, retryAfterMs);
         }
-        listener.onDisconnected(name, cause, delay);
+        listener.onDisconnected(name, cause, delay, reconnectReason(cause, opened));
         eventLoop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
     String name() {
         return name;
+    }
+
+    private static ReconnectReason reconnectReason(Throwable cause, boolean opened) {
+        if (cause instanceof StreamStalledException stalled) {
+            return stalled.reason() == StreamStalledException.Reason.PONG_TIMEOUT ? ReconnectReason.PING_TIMEOUT
+                    : ReconnectReason.STALL;
+        }
+        if (handshakeStatus(cause) != null) {
+            return ReconnectReason.HANDSHAKE_REFUSED;
+        }
+        return opened ? ReconnectReason.DROPPED : ReconnectReason.CONNECT_FAILED;
     }
 
     /** 4xx answers other than "slow down" (429), "banned for now" (418) and "timeout" (408) will not change. */

@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance.stream;
 
+import io.liquidations.connect.binance.metrics.ReconnectReason;
 import java.util.List;
 
 /** What the socket side reports. Called on a Netty event loop: implementations must not block. */
@@ -18,8 +19,12 @@ public interface StreamListener {
     /** The WebSocket handshake completed: the connection now receives its streams. */
     void onConnected(String connection, List<String> streams);
 
+    /** An attempt to open the connection begins (the first one included). */
+    default void onConnecting(String connection) {
+    }
+
     /** The connection is down, or an attempt failed; it will be retried after {@code retryInMs}. */
-    void onDisconnected(String connection, Throwable cause, long retryInMs);
+    void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason);
 
     /** The exchange refused the connection in a way retrying cannot fix (a bad URL, a refused stream name). */
     void onFatal(String connection, Throwable cause);

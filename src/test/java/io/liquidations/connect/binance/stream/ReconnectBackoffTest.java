@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance.stream;
 
+import io.liquidations.connect.binance.metrics.ReconnectReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,7 +124,7 @@ class ReconnectBackoffTest {
             }
 
             @Override
-            public void onDisconnected(String connection, Throwable cause, long retryInMs) {
+            public void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason) {
                 retries.add(retryInMs);
             }
 

@@ -1,0 +1,202 @@
+package io.liquidations.connect.binance.dedup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.liquidations.connect.binance.decode.ForceOrderEvent;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class LiquidationDeduplicatorTest {
+    private static final long MINUTE = 60_000;
+    private static final long NOW = 1_791_391_083_200L;
+
+    /** The all-market capture of the protocol notes: partial fill, trailing zeros, {@code st} inside {@code o}. */
+    private static ForceOrderEvent ilv(String price, String filled, Integer marketType) {
+        return new ForceOrderEvent("forceOrder", 1_791_391_083_124L, "ILVUSDT", "ILVUSDT", "SELL", "LIMIT", "IOC",
+                new BigDecimal("116.5"), new BigDecimal(price), new BigDecimal("3.85642"), "FILLED",
+                new BigDecimal("25.2"), new BigDecimal(filled), 1_791_391_082_119L, marketType);
+    }
+
+    private static ForceOrderEvent ilv() {
+        return ilv("3.80300", "116.5", 1);
+    }
+
+    private static ForceOrderEvent numbered(long n) {
+        return new ForceOrderEvent("forceOrder", n, "BTCUSDT", null, "BUY", "LIMIT", "IOC", BigDecimal.ONE,
+                BigDecimal.valueOf(90_000), BigDecimal.valueOf(90_000), "FILLED", BigDecimal.ONE, BigDecimal.ONE, n,
+                null);
+    }
+
+    @Test
+    void theSameEventTwiceIsDroppedTheSecondTime() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator();
+
+        assertTrue(dedup.firstSighting(ilv(), NOW));
+        assertFalse(dedup.firstSighting(ilv(), NOW + 40));
+        assertFalse(dedup.firstSighting(ilv(), NOW + 900));
+
+        assertEquals(2, dedup.duplicatesDropped());
+        assertEquals(1, dedup.size());
+    }
+
+    @Test
+    void aDifferentPriceOrFilledQuantityIsAnotherLiquidation() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator();
+
+        assertTrue(dedup.firstSighting(ilv("3.80300", "116.5", 1), NOW));
+        assertTrue(dedup.firstSighting(ilv("3.80400", "116.5", 1), NOW));
+        assertTrue(dedup.firstSighting(ilv("3.80300", "116.4", 1), NOW));
+
+        assertEquals(0, dedup.duplicatesDropped());
+        assertEquals(3, dedup.size());
+    }
+
+    @Test
+    void everyKeyFieldTellsEventsApart() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator();
+        ForceOrderEvent base = ilv();
+        assertTrue(dedup.firstSighting(base, NOW));
+
+        assertTrue(dedup.firstSighting(with(base, "ETHUSDT", base.tradeTime(), base.side(), base.quantity(),
+                base.averagePrice()), NOW), "symbol");
+        assertTrue(dedup.firstSighting(with(base, base.symbol(), base.tradeTime() + 1, base.side(),
+                base.quantity(), base.averagePrice()), NOW), "trade time T");
+        assertTrue(dedup.firstSighting(with(base, base.symbol(), base.tradeTime(), "BUY", base.quantity(),
+                base.averagePrice()), NOW), "side S");
+        assertTrue(dedup.firstSighting(with(base, base.symbol(), base.tradeTime(), base.side(),
+                new BigDecimal("116.6"), base.averagePrice()), NOW), "quantity q");
+        assertTrue(dedup.firstSighting(with(base, base.symbol(), base.tradeTime(), base.side(), base.quantity(),
+                new BigDecimal("3.85643")), NOW), "average price ap");
+        assertEquals(0, dedup.duplicatesDropped());
+    }
+
+    @Test
+    void fieldsOutsideTheKeyDoNotMakeARepeatNew() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator();
+        ForceOrderEvent first = ilv();
+        // The same liquidation pushed on the other socket a few milliseconds later: only E may differ.
+        ForceOrderEvent pushedLater = new ForceOrderEvent(first.eventType(), first.eventTime() + 7, first.symbol(),
+                first.pair(), first.side(), first.orderType(), first.timeInForce(), first.quantity(), first.price(),
+                first.averagePrice(), first.status(), first.lastFilledQuantity(), first.filledAccumulatedQuantity(),
+                first.tradeTime(), first.marketType());
+
+        assertTrue(dedup.firstSighting(first, NOW));
+        assertFalse(dedup.firstSighting(pushedLater, NOW + 7));
+    }
+
+    @Test
+    void decimalsAreComparedByValueNotByScale() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator();
+
+        assertTrue(dedup.firstSighting(ilv("3.80300", "116.5", 1), NOW));
+        assertFalse(dedup.firstSighting(ilv("3.803", "116.50", 1), NOW));
+        assertFalse(dedup.firstSighting(ilv("3.8030000", "116.500000", 1), NOW));
+
+        // Whole numbers too: "9910" and "9910.00" (stripTrailingZeros gives 9.91E+3 for both).
+        assertTrue(dedup.firstSighting(ilv("9910", "1", 1), NOW));
+        assertFalse(dedup.firstSighting(ilv("9910.00", "1.0", 1), NOW));
+        assertEquals(3, dedup.duplicatesDropped());
+    }
+
+    @Test
+    void marketTypeDistinguishesWhenPresent() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator();
+
+        assertTrue(dedup.firstSighting(ilv("3.80300", "116.5", 1), NOW));
+        assertTrue(dedup.firstSighting(ilv("3.80300", "116.5", 2), NOW), "st=2 (COIN-M) is another market");
+        assertTrue(dedup.firstSighting(ilv("3.80300", "116.5", null), NOW), "no st is not st=1");
+        assertFalse(dedup.firstSighting(ilv("3.80300", "116.5", 2), NOW));
+        assertFalse(dedup.firstSighting(ilv("3.80300", "116.5", null), NOW));
+        assertEquals(2, dedup.duplicatesDropped());
+    }
+
+    @Test
+    void keysExpireAfterTheWindow() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator(10 * MINUTE, 1_000);
+        assertTrue(dedup.firstSighting(numbered(1), NOW));
+        assertTrue(dedup.firstSighting(numbered(2), NOW + 5 * MINUTE));
+
+        assertFalse(dedup.firstSighting(numbered(1), NOW + 10 * MINUTE - 1), "still inside the window");
+        assertTrue(dedup.firstSighting(numbered(3), NOW + 10 * MINUTE));
+        assertEquals(2, dedup.size(), "the first key expired exactly at the end of its window");
+
+        assertTrue(dedup.firstSighting(numbered(4), NOW + 30 * MINUTE));
+        assertEquals(1, dedup.size(), "everything older than the window is gone");
+        assertEquals(0, dedup.evictedByCap());
+    }
+
+    /** The documented trade-off: the window bounds memory, so a very late copy is taken for a new event. */
+    @Test
+    void aCopyArrivingAfterTheWindowIsAcceptedAgain() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator(10 * MINUTE, 1_000);
+
+        assertTrue(dedup.firstSighting(ilv(), NOW));
+        assertTrue(dedup.firstSighting(ilv(), NOW + 10 * MINUTE));
+        assertEquals(0, dedup.duplicatesDropped());
+
+        assertFalse(dedup.firstSighting(ilv(), NOW + 10 * MINUTE + 1), "remembered again from its second sighting");
+    }
+
+    @Test
+    void aClockSteppingBackOnlyDelaysExpiry() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator(MINUTE, 1_000);
+        assertTrue(dedup.firstSighting(numbered(1), NOW));
+        assertTrue(dedup.firstSighting(numbered(2), NOW - 30_000));
+
+        assertFalse(dedup.firstSighting(numbered(1), NOW + 59_999));
+        assertFalse(dedup.firstSighting(numbered(2), NOW + 59_999));
+    }
+
+    @Test
+    void theCapEvictsTheOldestAndCountsIt() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator(10 * MINUTE, 3);
+        for (long n = 1; n <= 5; n++) {
+            assertTrue(dedup.firstSighting(numbered(n), NOW));
+        }
+
+        assertEquals(3, dedup.size());
+        assertEquals(2, dedup.evictedByCap());
+        assertTrue(dedup.firstSighting(numbered(1), NOW), "evicted early: a copy now passes");
+        assertFalse(dedup.firstSighting(numbered(5), NOW), "the newest are still remembered");
+        assertEquals(3, dedup.evictedByCap(), "re-admitting 1 evicted 3");
+    }
+
+    @Test
+    void memoryStaysWithinTheCapOverAMillionDistinctEvents() {
+        int cap = 100_000;
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator(LiquidationDeduplicator.DEFAULT_WINDOW_MS, cap);
+        int distinct = 1_000_000;
+        for (int n = 0; n < distinct; n++) {
+            // All inside one window, so only the cap can bound the map.
+            assertTrue(dedup.firstSighting(numbered(n), NOW + n / 10_000));
+            if (dedup.size() > cap) {
+                throw new AssertionError("size " + dedup.size() + " above the cap after event " + n);
+            }
+        }
+
+        assertEquals(cap, dedup.size());
+        assertEquals(distinct - cap, dedup.evictedByCap());
+        assertEquals(0, dedup.duplicatesDropped());
+        assertFalse(dedup.firstSighting(numbered(distinct - 1), NOW + 100));
+        assertTrue(dedup.firstSighting(numbered(0), NOW + 100), "long evicted");
+    }
+
+    @Test
+    void defaultsAndArguments() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator();
+        assertEquals(10 * MINUTE, dedup.windowMillis());
+        assertEquals(100_000, dedup.maxEntries());
+        assertThrows(IllegalArgumentException.class, () -> new LiquidationDeduplicator(0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new LiquidationDeduplicator(MINUTE, 0));
+    }
+
+    private static ForceOrderEvent with(ForceOrderEvent e, String symbol, long tradeTime, String side,
+            BigDecimal quantity, BigDecimal averagePrice) {
+        return new ForceOrderEvent(e.eventType(), e.eventTime(), symbol, e.pair(), side, e.orderType(),
+                e.timeInForce(), quantity, e.price(), averagePrice, e.status(), e.lastFilledQuantity(),
+                e.filledAccumulatedQuantity(), tradeTime, e.marketType());
+    }
+}
