@@ -9,6 +9,7 @@ import io.liquidations.connect.binance.metrics.IngestCounters;
 import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
 import io.liquidations.connect.binance.record.ForceOrderRecords;
+import io.liquidations.connect.binance.record.StreamGapRecords;
 import io.liquidations.connect.binance.stream.StreamClient;
 import io.liquidations.connect.binance.stream.StreamClientSettings;
 import io.liquidations.connect.binance.stream.StreamNames;
@@ -59,7 +60,8 @@ public class BinanceLiquidationSourceTask extends SourceTask {
                 props.getOrDefault(LiquidationTaskConfig.TASK_ID, "0"), counters);
         metrics.watchQueue(queue::size, queue.capacity());
         deduplicator = new LiquidationDeduplicator();
-        LiquidationPipeline pipeline = new LiquidationPipeline(records, queue, errors,
+        LiquidationPipeline pipeline = new LiquidationPipeline(records,
+                new StreamGapRecords(config.gapsTopic(), config.market()), queue, errors,
                 config.behaviorOnMalformedEvent(), metrics, deduplicator);
         client = new StreamClient(clientSettings(config), pipeline);
         List<List<String>> groups = streamGroups(config);

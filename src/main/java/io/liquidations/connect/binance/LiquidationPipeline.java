@@ -12,6 +12,7 @@ import io.liquidations.connect.binance.metrics.ReconnectReason;
 import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
 import io.liquidations.connect.binance.record.ForceOrderRecords;
+import io.liquidations.connect.binance.record.StreamGapRecords;
 import io.liquidations.connect.binance.stream.StreamListener;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,17 +38,24 @@ final class LiquidationPipeline implements StreamListener {
     private final MalformedEventBehavior onMalformed;
     private final ConnectorMetrics metrics;
     private final LiquidationDeduplicator deduplicator;
-    /** Connection → when it went down; socket thread only. */
-    private final Map<String, Long> downSince = new HashMap<>();
+    private final StreamGapRecords gapRecords;
+    /** Connection → since when, and why, its streams are not covered; socket thread only. */
+    private final Map<String, Outage> outages = new HashMap<>();
 
-    LiquidationPipeline(ForceOrderRecords records, RecordQueue<SourceRecord> queue, ErrorHandler errors,
-            MalformedEventBehavior onMalformed, IngestCounters counters) {
-        this(records, queue, errors, onMalformed, ConnectorMetrics.detached(counters), new LiquidationDeduplicator());
+    private record Outage(long since, ReconnectReason reason) {
     }
 
     LiquidationPipeline(ForceOrderRecords records, RecordQueue<SourceRecord> queue, ErrorHandler errors,
-            MalformedEventBehavior onMalformed, ConnectorMetrics metrics, LiquidationDeduplicator deduplicator) {
+            MalformedEventBehavior onMalformed, IngestCounters counters) {
+        this(records, new StreamGapRecords("liquidations.gaps", "usds-m"), queue, errors, onMalformed,
+                ConnectorMetrics.detached(counters), new LiquidationDeduplicator());
+    }
+
+    LiquidationPipeline(ForceOrderRecords records, StreamGapRecords gapRecords, RecordQueue<SourceRecord> queue,
+            ErrorHandler errors, MalformedEventBehavior onMalformed, ConnectorMetrics metrics,
+            LiquidationDeduplicator deduplicator) {
         this.records = records;
+        this.gapRecords = gapRecords;
         this.queue = queue;
         this.errors = errors;
         this.onMalformed = onMalformed;
@@ -107,20 +115,30 @@ final class LiquidationPipeline implements StreamListener {
         metrics.connectionAttempt();
     }
 
+    /** Coverage is back: the interval it was missing is written to the gaps topic, never dropped. */
     @Override
     public void onConnected(String connection, List<String> streams) {
         metrics.connected(connection);
-        Long down = downSince.remove(connection);
-        if (down != null) {
-            metrics.gap(down, System.currentTimeMillis());
+        Outage outage = outages.remove(connection);
+        if (outage != null) {
+            long now = System.currentTimeMillis();
+            long from = Math.min(outage.since(), now);
+            metrics.gap(from, now);
+            log.warn("{} was not covered from {} to {} ({} ms, {}): writing a gap record for {} streams", connection,
+                    java.time.Instant.ofEpochMilli(from), java.time.Instant.ofEpochMilli(now), now - from,
+                    outage.reason().tag(), streams.size());
+            queue.add(gapRecords.toRecord(connection, streams, symbolsOf(streams), from, now,
+                    outage.reason().tag()));
         }
     }
 
     @Override
-    public void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason) {
+    public void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason,
+            long coveredUntilMillis) {
         metrics.disconnected(connection, reason);
         if (reason != ReconnectReason.ROTATION) {
-            downSince.putIfAbsent(connection, System.currentTimeMillis());
+            // An outage lasts from the first failure to the next success, however many attempts fail between.
+            outages.putIfAbsent(connection, new Outage(coveredUntilMillis, reason));
         }
         String message = connection + " is down (" + cause + "); reconnecting in " + retryInMs + " ms";
         log.warn(message);
@@ -132,6 +150,14 @@ final class LiquidationPipeline implements StreamListener {
         metrics.connectionClosed(connection);
         log.error("{} cannot be recovered: {}", connection, cause.getMessage());
         errors.fatal(cause.getMessage(), cause);
+    }
+
+    /** {@code btcusdt@forceOrder} → {@code BTCUSDT}; the all-market stream names no symbol. */
+    private static List<String> symbolsOf(List<String> streams) {
+        return streams.stream()
+                .filter(stream -> !stream.startsWith("!"))
+                .map(stream -> stream.substring(0, stream.indexOf('@')).toUpperCase(java.util.Locale.ROOT))
+                .toList();
     }
 
     /** @return whether to keep reading: after a failure, stop taking in what could not be delivered anyway */

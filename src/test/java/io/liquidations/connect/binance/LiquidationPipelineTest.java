@@ -182,7 +182,7 @@ class LiquidationPipelineTest {
     void onDisconnectedMakesTheNextPollRetryOnce() {
         LiquidationPipeline pipeline = pipeline(MalformedEventBehavior.LOG);
         IOException cause = new IOException("connection reset");
-        pipeline.onDisconnected("connection-2", cause, 1_500L, ReconnectReason.DROPPED);
+        pipeline.onDisconnected("connection-2", cause, 1_500L, ReconnectReason.DROPPED, System.currentTimeMillis());
         assertEquals(1, counters.disconnects());
         RetriableException e = assertThrows(RetriableException.class, errors::throwIfFailed);
         assertTrue(e.getMessage().contains("connection-2"), e.getMessage());

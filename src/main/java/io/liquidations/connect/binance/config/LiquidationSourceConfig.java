@@ -35,6 +35,7 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public static final String TRUSTSTORE_PASSWORD = "binance.ws.truststore.password";
     public static final String TRUSTSTORE_TYPE = "binance.ws.truststore.type";
     public static final String TOPIC = "topic";
+    public static final String GAPS_TOPIC = "gaps.topic";
     public static final String DECIMAL_HANDLING_MODE = "decimal.handling.mode";
     public static final String BEHAVIOR_ON_MALFORMED_EVENT = "behavior.on.malformed.event";
     public static final String QUEUE_CAPACITY = "queue.capacity";
@@ -143,6 +144,11 @@ public class LiquidationSourceConfig extends AbstractConfig {
         def.define(TOPIC, Type.STRING, "binance.futures.liquidations", new TopicNameValidator(), Importance.HIGH,
                 "Topic the liquidation records are written to.",
                 GROUP_RECORDS, ++order, Width.LONG, "Topic");
+        def.define(GAPS_TOPIC, Type.STRING, "", new TopicNameValidator(true), Importance.MEDIUM,
+                "Topic of the StreamGap records: every interval during which some streams were not covered"
+                        + " (connection down, stalled or half-open), so consumers can tell 'no liquidation' from"
+                        + " 'not watching'. Empty means the liquidation topic's name followed by '.gaps'.",
+                GROUP_RECORDS, ++order, Width.LONG, "Gaps topic");
         def.define(DECIMAL_HANDLING_MODE, Type.STRING, ConfigEnums.configValue(DecimalHandlingMode.PRECISE),
                 ConfigEnums.validator(DecimalHandlingMode.class),
                 Importance.MEDIUM,
@@ -248,6 +254,11 @@ public class LiquidationSourceConfig extends AbstractConfig {
 
     public String topic() {
         return getString(TOPIC);
+    }
+
+    public String gapsTopic() {
+        String configured = getString(GAPS_TOPIC).trim();
+        return configured.isEmpty() ? topic() + ".gaps" : configured;
     }
 
     public DecimalHandlingMode decimalHandlingMode() {

@@ -115,7 +115,7 @@ final class StreamConnection {
         paused = false;
         Channel attempt = bootstrap.connect(uri.getHost(), port).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
-                onAttemptEnded(future.channel(), future.cause(), false, false);
+                onAttemptEnded(future.channel(), future.cause(), false, false, System.currentTimeMillis());
             }
         }).channel();
         channel = attempt;
@@ -158,8 +158,9 @@ final class StreamConnection {
      *
      * @param opened whether the WebSocket handshake had completed
      * @param sawCanary whether the canary stream delivered anything on this channel
+     * @param coveredUntil until when (epoch ms) the channel delivered its streams
      */
-    void onAttemptEnded(Channel ended, Throwable cause, boolean opened, boolean sawCanary) {
+    void onAttemptEnded(Channel ended, Throwable cause, boolean opened, boolean sawCanary, long coveredUntil) {
         if (ended != channel || closed) {
             return;
         }
@@ -186,7 +187,7 @@ final class StreamConnection {
         if (retryAfterMs != null) {
             delay = Math.max(delay, retryAfterMs);
         }
-        listener.onDisconnected(name, cause, delay, reconnectReason(cause, opened));
+        listener.onDisconnected(name, cause, delay, reconnectReason(cause, opened), coveredUntil);
         eventLoop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 

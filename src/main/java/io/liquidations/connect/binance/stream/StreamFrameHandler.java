@@ -36,6 +36,10 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private long lastPingNanos;
     private long pingOutstandingSinceNanos;
     private long lastCanaryNanos;
+    /** Wall-clock times for gap bounds: the last text frame (data or canary), and the last frame of any kind. */
+    private long lastTextMillis;
+    private long openedAtMillis;
+    private long lastFrameMillis;
 
     StreamFrameHandler(StreamConnection connection, StreamClientSettings.Liveness liveness) {
         this.connection = connection;
@@ -48,6 +52,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             open = true;
+            openedAtMillis = System.currentTimeMillis();
             long now = System.nanoTime();
             lastPingNanos = now;
             lastCanaryNanos = now;
@@ -88,7 +93,9 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         long receivedAt = System.currentTimeMillis();
+        lastFrameMillis = receivedAt;
         if (frame instanceof TextWebSocketFrame textFrame) {
+            lastTextMillis = receivedAt;
             String text = textFrame.text();
             if (canaryPrefix != null && text.startsWith(canaryPrefix)) {
                 // The canary only proves the stream is alive; it is never written out.
@@ -123,10 +130,22 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         if (livenessCheck != null) {
             livenessCheck.cancel(false);
         }
-        connection.onAttemptEnded(ctx.channel(),
-                endCause != null ? endCause : new IOException("connection closed by the exchange"),
-                open, sawCanary);
+        Throwable cause = endCause != null ? endCause : new IOException("connection closed by the exchange");
+        connection.onAttemptEnded(ctx.channel(), cause, open, sawCanary, coveredUntil(cause));
         super.channelInactive(ctx);
+    }
+
+    /**
+     * Until when this channel delivered its streams. A dropped socket delivered until it closed; a stalled one
+     * only until its last text frame, a half-open one until its last frame of any kind.
+     */
+    private long coveredUntil(Throwable cause) {
+        long now = System.currentTimeMillis();
+        if (cause instanceof StreamStalledException stalled) {
+            long last = stalled.reason() == StreamStalledException.Reason.STALL ? lastTextMillis : lastFrameMillis;
+            return last > 0 ? last : openedAtMillis;
+        }
+        return now;
     }
 
     /** Keeps the first reason: what closed the channel, not what the close caused. */

@@ -23,8 +23,13 @@ public interface StreamListener {
     default void onConnecting(String connection) {
     }
 
-    /** The connection is down, or an attempt failed; it will be retried after {@code retryInMs}. */
-    void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason);
+    /**
+     * The connection is down, or an attempt failed; it will be retried after {@code retryInMs}.
+     *
+     * @param coveredUntilMillis until when the connection delivered its streams: where a gap begins
+     */
+    void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason,
+            long coveredUntilMillis);
 
     /** The exchange refused the connection in a way retrying cannot fix (a bad URL, a refused stream name). */
     void onFatal(String connection, Throwable cause);

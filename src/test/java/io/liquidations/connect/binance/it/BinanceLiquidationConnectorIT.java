@@ -95,6 +95,8 @@ class BinanceLiquidationConnectorIT {
         List<ReadBack> received = readAll(connect, topic, sent.size(), READ_TIMEOUT);
         assertEquals(sent.size(), received.size(), "every liquidation, once");
         assertEquals(sent.size(), connect.kafka().consumeAll(WAIT_MS, topic).count(), "nothing beyond them");
+        assertTrue(connect.kafka().describeTopics(topic + ".gaps").get(topic + ".gaps").isEmpty(),
+                "a clean start writes no gap: the gaps topic was never even created");
         Set<String> seen = new HashSet<>();
         for (ReadBack record : received) {
             String id = identity(record.symbol(), millis(record.value(), ForceOrderSchema.TRADE_TIME));
@@ -138,6 +140,31 @@ class BinanceLiquidationConnectorIT {
         }
         assertEquals(before.size() + after.size(), all.size(), "no duplicate and no invented record");
         assertEquals(all.size(), ids.size(), "no duplicate");
+        assertGapRecordsMatchTheOutages(topic + ".gaps", symbols);
+    }
+
+    /** One gap per dropped connection, bounded by when the exchange closed it and when its successor opened. */
+    private static void assertGapRecordsMatchTheOutages(String gapsTopic, List<String> symbols) throws Exception {
+        Set<String> ours = symbols.stream().map(BinanceLiquidationConnectorIT::streamOf).collect(Collectors.toSet());
+        List<FakeBinanceExchange.ConnectionInfo> connections = exchange.connections().stream()
+                .filter(c -> c.requestedStreams().stream().anyMatch(ours::contains)).toList();
+        List<ReadBack> gaps = readAll(connect, gapsTopic, 4, READ_TIMEOUT);
+        assertEquals(4, gaps.size(), "one gap per dropped connection");
+        for (ReadBack gap : gaps) {
+            @SuppressWarnings("unchecked")
+            List<String> streams = (List<String>) gap.value().get("streams");
+            List<FakeBinanceExchange.ConnectionInfo> serving = connections.stream()
+                    .filter(c -> c.requestedStreams().containsAll(streams)).toList();
+            assertEquals(2, serving.size(), "the dropped connection and its successor: " + streams);
+            long closedAt = serving.get(0).closedAt().toEpochMilli();
+            long reopenedAt = serving.get(1).openedAt().toEpochMilli();
+            long from = millis(gap.value(), "uncoveredFrom");
+            long to = millis(gap.value(), "uncoveredTo");
+            assertTrue(Math.abs(from - closedAt) <= 1_000, "gap starts " + (from - closedAt) + " ms off the drop");
+            assertTrue(Math.abs(to - reopenedAt) <= 1_000, "gap ends " + (to - reopenedAt) + " ms off the reopen");
+            assertEquals("dropped", gap.value().getString("reason"));
+            assertEquals("usds-m", gap.key());
+        }
     }
 
     @Test

@@ -124,7 +124,8 @@ class ReconnectBackoffTest {
             }
 
             @Override
-            public void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason) {
+            public void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason,
+                    long coveredUntilMillis) {
                 retries.add(retryInMs);
             }
 

@@ -1,0 +1,73 @@
+package io.liquidations.connect.binance.record;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Builds the record of an uncovered interval for the gaps topic: the contract of {@code StreamGap.avsc}. Keyed by
+ * market, so that one market's gaps stay in order on one partition; stamped with the end of the gap.
+ */
+public final class StreamGapRecords {
+    public static final String NAME = ForceOrderSchema.NAMESPACE + ".StreamGap";
+    public static final String MARKET = "market";
+    public static final String STREAMS = "streams";
+    public static final String SYMBOLS = "symbols";
+    public static final String UNCOVERED_FROM = "uncoveredFrom";
+    public static final String UNCOVERED_TO = "uncoveredTo";
+    public static final String DURATION_MS = "durationMs";
+    public static final String REASON = "reason";
+    public static final String PARTITION_GAPS = "gaps";
+    public static final String OFFSET_UNCOVERED_TO = "uncoveredTo";
+
+    public static final Schema VALUE_SCHEMA = SchemaBuilder.struct().name(NAME).version(1)
+            .doc("An interval during which the connector was not receiving some streams.")
+            .field(MARKET, Schema.STRING_SCHEMA)
+            .field(STREAMS, SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+            .field(SYMBOLS, SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+            .field(UNCOVERED_FROM, Timestamp.SCHEMA)
+            .field(UNCOVERED_TO, Timestamp.SCHEMA)
+            .field(DURATION_MS, Schema.INT64_SCHEMA)
+            .field(REASON, Schema.STRING_SCHEMA)
+            .build();
+
+    private final String topic;
+    private final String market;
+
+    public StreamGapRecords(String topic, String market) {
+        this.topic = topic;
+        this.market = market;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /**
+     * @param connection names the group of streams the gap was seen on; it keeps the gap offsets of different
+     *     connections apart
+     */
+    public SourceRecord toRecord(String connection, List<String> streams, List<String> symbols, long from, long to,
+            String reason) {
+        Struct value = new Struct(VALUE_SCHEMA)
+                .put(MARKET, market)
+                .put(STREAMS, List.copyOf(streams))
+                .put(SYMBOLS, List.copyOf(symbols))
+                .put(UNCOVERED_FROM, new Date(from))
+                .put(UNCOVERED_TO, new Date(to))
+                .put(DURATION_MS, to - from)
+                .put(REASON, reason);
+        return new SourceRecord(
+                Map.of(ForceOrderRecords.PARTITION_MARKET, market, PARTITION_GAPS, connection),
+                Map.of(OFFSET_UNCOVERED_TO, to),
+                topic, null,
+                Schema.STRING_SCHEMA, market,
+                VALUE_SCHEMA, value,
+                to);
+    }
+}
