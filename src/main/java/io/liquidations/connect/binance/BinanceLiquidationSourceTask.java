@@ -72,9 +72,11 @@ public class BinanceLiquidationSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
+        // Connection trouble is reported at once; the queue keeps its records for the next poll.
+        errors.throwIfRetriable();
         List<SourceRecord> batch = queue.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS, maxBatchSize);
         if (!batch.isEmpty()) {
-            // What arrived before a failure is delivered before the failure is reported.
+            // What arrived before a fatal failure is delivered before the failure is reported.
             return batch;
         }
         errors.throwIfFailed();

@@ -9,10 +9,15 @@ import io.liquidations.connect.binance.exchange.FakeBinanceExchange;
 import io.liquidations.connect.binance.exchange.ForceOrderEvents;
 import io.liquidations.connect.binance.exchange.ForceOrderEvents.SentForceOrder;
 import io.liquidations.connect.binance.stream.StreamStalledException;
+import io.liquidations.connect.binance.record.StreamGapRecords;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +67,8 @@ class ConnectionLivenessTest {
         BinanceLiquidationSourceTask task = harness.start(exchange, FAST);
         assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
         exchange.setAnswerPings(false);
-        RetriableException reported = TaskHarness.pollUntilThrown(task, RetriableException.class);
+        List<SourceRecord> polled = new ArrayList<>();
+        RetriableException reported = TaskHarness.pollUntilThrown(task, RetriableException.class, polled);
         assertNotNull(reported, "the dead connection is reported");
         assertTrue(TaskHarness.causedBy(reported, StreamStalledException.class), reported.toString());
         assertTrue(reported.getMessage().contains("no pong within 400 ms"), reported.getMessage());
@@ -72,7 +78,13 @@ class ConnectionLivenessTest {
                 TaskHarness.WAIT), "re-opened");
         SentForceOrder after = new ForceOrderEvents(2).next("BTCUSDT");
         exchange.emit(after.stream(), after.toJson());
-        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp());
+        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1, polled).get(0).timestamp());
+        // Each half-open connection is one outage: while pings stay unanswered there may be several.
+        List<SourceRecord> gaps = polled.stream().filter(TaskHarness::isGap).toList();
+        assertFalse(gaps.isEmpty(), "the outage is reported as a gap");
+        for (SourceRecord gap : gaps) {
+            assertEquals("ping-timeout", ((Struct) gap.value()).getString(StreamGapRecords.REASON));
+        }
     }
 
     @Test
@@ -80,6 +92,7 @@ class ConnectionLivenessTest {
         FakeBinanceExchange exchange = exchange();
         BinanceLiquidationSourceTask task = harness.start(exchange, FAST);
         assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        long stalledAt = System.currentTimeMillis();
         exchange.setPushData(false);
         RetriableException reported = TaskHarness.pollUntilThrown(task, RetriableException.class);
         assertNotNull(reported);
@@ -91,7 +104,21 @@ class ConnectionLivenessTest {
                 TaskHarness.WAIT), "re-opened");
         SentForceOrder after = new ForceOrderEvents(3).next("BTCUSDT");
         exchange.emit(after.stream(), after.toJson());
-        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp());
+        List<SourceRecord> gaps = new ArrayList<>();
+        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1, gaps).get(0).timestamp());
+        Struct gap = assertGap(gaps, "stall");
+        long from = ((java.util.Date) gap.get(StreamGapRecords.UNCOVERED_FROM)).getTime();
+        assertTrue(Math.abs(from - stalledAt) <= 1_000, "the gap starts when data stopped, not when the stall was"
+                + " noticed: " + (from - stalledAt) + " ms off");
+    }
+
+    /** Exactly one gap for the outage, for the connection's liquidation stream, with the outage's first reason. */
+    private static Struct assertGap(List<SourceRecord> gaps, String reason) {
+        assertEquals(1, gaps.size(), "one outage, one gap: " + gaps);
+        Struct gap = (Struct) gaps.get(0).value();
+        assertEquals(reason, gap.getString(StreamGapRecords.REASON));
+        assertEquals(List.of("btcusdt@forceOrder"), gap.getArray(StreamGapRecords.STREAMS), "the canary is no gap");
+        return gap;
     }
 
     @Test
@@ -121,7 +148,7 @@ class ConnectionLivenessTest {
         props.put("canary.stream", "none");
         harness.start(exchange, props);
         assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
-        assertEquals(java.util.List.of("btcusdt@forceOrder"), exchange.connections().get(0).requestedStreams());
+        assertEquals(List.of("btcusdt@forceOrder"), exchange.connections().get(0).requestedStreams());
         assertFalse(exchange.await(() -> exchange.connectionsAccepted() > 1, Duration.ofSeconds(2)),
                 "no canary, no stall detection, no reconnect");
     }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.liquidations.connect.binance.config.LiquidationTaskConfig;
 import io.liquidations.connect.binance.exchange.FakeBinanceExchange;
+import io.liquidations.connect.binance.record.StreamGapRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /** Runs real tasks against the fake exchange, as the worker would, and cleans up after a test. */
@@ -34,26 +36,52 @@ final class TaskHarness implements AutoCloseable {
         return task;
     }
 
+    /** Polls until {@code count} liquidation records arrived; gap records met on the way are kept aside. */
     static List<SourceRecord> pollUntil(BinanceLiquidationSourceTask task, int count) throws InterruptedException {
+        return pollUntil(task, count, new ArrayList<>());
+    }
+
+    static List<SourceRecord> pollUntil(BinanceLiquidationSourceTask task, int count, List<SourceRecord> gaps)
+            throws InterruptedException {
         List<SourceRecord> records = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (records.size() < count && System.nanoTime() < deadline) {
-            List<SourceRecord> batch = task.poll();
+            List<SourceRecord> batch;
+            try {
+                batch = task.poll();
+            } catch (RetriableException e) {
+                continue; // as the worker does: log, keep the task, poll again
+            }
             if (batch != null) {
-                records.addAll(batch);
+                for (SourceRecord record : batch) {
+                    (isGap(record) ? gaps : records).add(record);
+                }
             }
         }
         assertEquals(count, records.size(), "records polled");
         return records;
     }
 
+    static boolean isGap(SourceRecord record) {
+        return StreamGapRecords.NAME.equals(record.valueSchema().name());
+    }
+
     /** Polls until {@code poll()} throws {@code type}, skipping records and other retriable errors; null if never. */
     static <E extends RuntimeException> E pollUntilThrown(BinanceLiquidationSourceTask task, Class<E> type)
             throws InterruptedException {
+        return pollUntilThrown(task, type, new ArrayList<>());
+    }
+
+    /** As above, keeping what was polled on the way. */
+    static <E extends RuntimeException> E pollUntilThrown(BinanceLiquidationSourceTask task, Class<E> type,
+            List<SourceRecord> polled) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                task.poll();
+                List<SourceRecord> batch = task.poll();
+                if (batch != null) {
+                    polled.addAll(batch);
+                }
             } catch (RuntimeException e) {
                 if (type.isInstance(e)) {
                     return type.cast(e);

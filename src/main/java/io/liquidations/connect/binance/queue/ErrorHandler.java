@@ -28,6 +28,14 @@ public final class ErrorHandler {
         return fatal.get() != null;
     }
 
+    /** Throws a pending retriable error, if any, and clears it; a fatal one waits for {@link #throwIfFailed}. */
+    public void throwIfRetriable() {
+        RetriableException pending = retriable.getAndSet(null);
+        if (pending != null && fatal.get() == null) {
+            throw pending;
+        }
+    }
+
     public void throwIfFailed() {
         ConnectException failure = fatal.get();
         if (failure != null) {

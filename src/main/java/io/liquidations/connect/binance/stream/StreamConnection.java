@@ -46,8 +46,10 @@ final class StreamConnection {
     private volatile boolean closed;
     private Channel channel;
     private boolean paused;
-    /** Consecutive connections that opened but never delivered a canary frame. */
+    /** Consecutive connections that opened but never delivered a frame. */
     private int silentConnections;
+    /** Whether any connection to this URL has ever delivered a frame. */
+    private boolean everDelivered;
 
     StreamConnection(String name, URI uri, List<String> streams, StreamClientSettings settings, EventLoop eventLoop,
             ReconnectBackoff backoff, StreamListener listener) {
@@ -136,8 +138,17 @@ final class StreamConnection {
     // ---- called by StreamFrameHandler, on the event loop ----
 
     void onHandshakeComplete() {
-        backoff.reset();
         log.info("{} open to {} ({} streams)", name, uri.getHost(), streams.size());
+    }
+
+    /**
+     * The connection is confirmed to deliver: its first frame arrived (with the canary, within a second of opening).
+     * Only now is coverage back and the backoff reset, so a socket that opens but stays silent neither ends a gap
+     * nor reconnects at full speed.
+     */
+    void onLive() {
+        backoff.reset();
+        everDelivered = true;
         listener.onConnected(name, streams);
     }
 
@@ -157,18 +168,19 @@ final class StreamConnection {
      * The end of a channel or of a failed attempt: decide whether and when to try again.
      *
      * @param opened whether the WebSocket handshake had completed
-     * @param sawCanary whether the canary stream delivered anything on this channel
+     * @param delivered whether any frame arrived on this channel
      * @param coveredUntil until when (epoch ms) the channel delivered its streams
      */
-    void onAttemptEnded(Channel ended, Throwable cause, boolean opened, boolean sawCanary, long coveredUntil) {
+    void onAttemptEnded(Channel ended, Throwable cause, boolean opened, boolean delivered, long coveredUntil) {
         if (ended != channel || closed) {
             return;
         }
         channel = null;
-        if (sawCanary) {
+        if (delivered) {
             silentConnections = 0;
-        } else if (opened && settings.liveness().canaryStream() != null
+        } else if (opened && !everDelivered && settings.liveness().canaryStream() != null
                 && ++silentConnections >= settings.liveness().maxSilentConnections()) {
+            // Only a URL that has never delivered is given up on; a stall on one that did is waited out.
             listener.onFatal(name, new IllegalStateException("Connected " + silentConnections + " times to " + uri
                     + " and never received a frame, not even on the canary stream "
                     + settings.liveness().canaryStream() + ". The URL accepts connections but serves no market"

@@ -32,7 +32,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private Throwable endCause;
     private ScheduledFuture<?> livenessCheck;
     private boolean open;
-    private boolean sawCanary;
+    private boolean delivered;
     private long lastPingNanos;
     private long pingOutstandingSinceNanos;
     private long lastCanaryNanos;
@@ -96,11 +96,15 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         lastFrameMillis = receivedAt;
         if (frame instanceof TextWebSocketFrame textFrame) {
             lastTextMillis = receivedAt;
+            if (!delivered) {
+                // The first frame of any stream proves the exchange delivers on this connection.
+                delivered = true;
+                connection.onLive();
+            }
             String text = textFrame.text();
             if (canaryPrefix != null && text.startsWith(canaryPrefix)) {
                 // The canary only proves the stream is alive; it is never written out.
                 lastCanaryNanos = System.nanoTime();
-                sawCanary = true;
                 return;
             }
             connection.onText(ctx.channel(), text, receivedAt);
@@ -131,7 +135,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             livenessCheck.cancel(false);
         }
         Throwable cause = endCause != null ? endCause : new IOException("connection closed by the exchange");
-        connection.onAttemptEnded(ctx.channel(), cause, open, sawCanary, coveredUntil(cause));
+        connection.onAttemptEnded(ctx.channel(), cause, open, delivered, coveredUntil(cause));
         super.channelInactive(ctx);
     }
 

@@ -86,4 +86,17 @@ class ErrorHandlerTest {
         ConnectException e = assertThrows(ConnectException.class, errors::throwIfFailed);
         assertFalse(e instanceof RetriableException);
     }
+
+    @Test
+    void retriableErrorsCanBeReportedAheadOfQueuedRecordsButFatalOnesWait() {
+        ErrorHandler handler = new ErrorHandler();
+        handler.throwIfRetriable();
+        handler.retriable("connection-1 is down", new java.io.IOException("reset"));
+        assertThrows(org.apache.kafka.connect.errors.RetriableException.class, handler::throwIfRetriable);
+        handler.throwIfRetriable();
+        handler.fatal("malformed", null);
+        handler.retriable("connection-2 is down", null);
+        handler.throwIfRetriable();
+        assertThrows(org.apache.kafka.connect.errors.ConnectException.class, handler::throwIfFailed);
+    }
 }
