@@ -10,6 +10,7 @@ import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
 import io.liquidations.connect.binance.record.ForceOrderRecords;
 import io.liquidations.connect.binance.record.StreamGapRecords;
+import io.liquidations.connect.binance.stream.ConnectionAttemptBudget;
 import io.liquidations.connect.binance.stream.StreamClient;
 import io.liquidations.connect.binance.stream.StreamClientSettings;
 import io.liquidations.connect.binance.stream.StreamNames;
@@ -117,6 +118,7 @@ public class BinanceLiquidationSourceTask extends SourceTask {
                         password == null ? null : password.value().toCharArray(), config.trustStoreType()) : null,
                 new StreamClientSettings.Liveness(config.pingIntervalMs(), config.pongTimeoutMs(),
                         config.canaryStream(), config.canaryTimeoutMs(), config.canaryMaxSilentConnections()),
+                ConnectionAttemptBudget.shared(config.attemptsPerSecond(), config.attemptsPerFiveMinutes()),
                 "binance-liquidations-io");
     }
 

@@ -31,6 +31,8 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public static final String CANARY_MAX_SILENT_CONNECTIONS = "canary.max.silent.connections";
     public static final String CANARY_AUTO = "auto";
     public static final String CANARY_NONE = "none";
+    public static final String ATTEMPTS_PER_SECOND = "connection.attempts.per.second";
+    public static final String ATTEMPTS_PER_FIVE_MINUTES = "connection.attempts.per.five.minutes";
     public static final String TRUSTSTORE_PATH = "binance.ws.truststore.path";
     public static final String TRUSTSTORE_PASSWORD = "binance.ws.truststore.password";
     public static final String TRUSTSTORE_TYPE = "binance.ws.truststore.type";
@@ -126,6 +128,15 @@ public class LiquidationSourceConfig extends AbstractConfig {
                         + " to serve no market data (as the retired path-less URL does) and the task fails with"
                         + " that diagnosis instead of reconnecting forever.",
                 GROUP_CONNECTION, ++order, Width.SHORT, "Silent connections before failing");
+
+        def.define(ATTEMPTS_PER_SECOND, Type.INT, 5, Range.between(1, 100), Importance.LOW,
+                "Connection attempts allowed per second, shared by every task of this connector configuration in"
+                        + " the worker JVM, so that tasks reconnecting together cannot get the worker's IP banned.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Connection attempts per second");
+        def.define(ATTEMPTS_PER_FIVE_MINUTES, Type.INT, 300, Range.between(1, 10_000), Importance.LOW,
+                "Connection attempts allowed per 5 minutes, shared like the per-second budget. Binance allows"
+                        + " about 300 per IP.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Connection attempts per 5 minutes");
 
         order = 0;
         def.define(TRUSTSTORE_PATH, Type.STRING, "", Importance.LOW,
@@ -238,6 +249,14 @@ public class LiquidationSourceConfig extends AbstractConfig {
 
     public int canaryMaxSilentConnections() {
         return getInt(CANARY_MAX_SILENT_CONNECTIONS);
+    }
+
+    public int attemptsPerSecond() {
+        return getInt(ATTEMPTS_PER_SECOND);
+    }
+
+    public int attemptsPerFiveMinutes() {
+        return getInt(ATTEMPTS_PER_FIVE_MINUTES);
     }
 
     public String trustStorePath() {

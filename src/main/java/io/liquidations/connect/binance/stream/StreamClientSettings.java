@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
  *
  * @param sslContext used for {@code wss://} URLs; null is allowed only when the URL is {@code ws://}
  * @param liveness when a connection counts as dead although its socket is open
+ * @param attemptBudget connection attempts shared with every other task of the JVM
  */
 public record StreamClientSettings(
         String baseUrl,
@@ -16,6 +17,7 @@ public record StreamClientSettings(
         long backoffMaxMs,
         SslContext sslContext,
         Liveness liveness,
+        ConnectionAttemptBudget attemptBudget,
         String threadNamePrefix) {
 
     /**

@@ -87,7 +87,21 @@ final class StreamConnection {
         });
     }
 
+    /** Every attempt first takes a slot of the JVM-wide budget, waiting for it if the budget is spent. */
     private void connect() {
+        if (closed) {
+            return;
+        }
+        long wait = settings.attemptBudget().reserve();
+        if (wait > 0) {
+            log.info("{}: connection attempts budget spent, attempting in {} ms", name, wait);
+            eventLoop.schedule(this::attempt, wait, TimeUnit.MILLISECONDS);
+        } else {
+            attempt();
+        }
+    }
+
+    private void attempt() {
         if (closed) {
             return;
         }

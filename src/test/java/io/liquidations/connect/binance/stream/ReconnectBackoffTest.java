@@ -135,7 +135,8 @@ class ReconnectBackoffTest {
             }
         };
         StreamClientSettings settings = new StreamClientSettings("ws://127.0.0.1:" + closedPort + "/market", 2_000,
-                65_536, 2, 8, null, new StreamClientSettings.Liveness(30_000, 10_000, null, 10_000, 3), "backoff-test");
+                65_536, 2, 8, null, new StreamClientSettings.Liveness(30_000, 10_000, null, 10_000, 3),
+                new ConnectionAttemptBudget(1_000, 10_000, System::currentTimeMillis), "backoff-test");
         StreamClient client = new StreamClient(settings, listener);
         try {
             client.start(List.of(List.of("btcusdt@forceOrder")));
