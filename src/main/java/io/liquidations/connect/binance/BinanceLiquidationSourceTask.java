@@ -108,12 +108,16 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         return counters;
     }
 
+    ConnectorMetrics metrics() {
+        return metrics;
+    }
+
     private static StreamClientSettings clientSettings(LiquidationTaskConfig config) {
         String url = config.webSocketUrl();
         Password password = config.trustStorePassword();
         boolean tls = url.regionMatches(true, 0, "wss:", 0, 4);
         return new StreamClientSettings(url, config.handshakeTimeoutMs(), config.maxFrameBytes(),
-                config.reconnectBackoffInitialMs(), config.reconnectBackoffMaxMs(),
+                config.reconnectBackoffInitialMs(), config.reconnectBackoffMaxMs(), config.connectionMaxAgeMs(),
                 tls ? TlsContexts.client(config.trustStorePath(),
                         password == null ? null : password.value().toCharArray(), config.trustStoreType()) : null,
                 new StreamClientSettings.Liveness(config.pingIntervalMs(), config.pongTimeoutMs(),

@@ -133,6 +133,12 @@ final class LiquidationPipeline implements StreamListener {
     }
 
     @Override
+    public void onRotated(String connection) {
+        metrics.disconnected(connection, ReconnectReason.ROTATION);
+        metrics.connected(connection);
+    }
+
+    @Override
     public void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason,
             long coveredUntilMillis) {
         metrics.disconnected(connection, reason);

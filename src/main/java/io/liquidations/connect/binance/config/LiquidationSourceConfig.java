@@ -31,6 +31,7 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public static final String CANARY_MAX_SILENT_CONNECTIONS = "canary.max.silent.connections";
     public static final String CANARY_AUTO = "auto";
     public static final String CANARY_NONE = "none";
+    public static final String CONNECTION_MAX_AGE_MS = "connection.max.age.ms";
     public static final String ATTEMPTS_PER_SECOND = "connection.attempts.per.second";
     public static final String ATTEMPTS_PER_FIVE_MINUTES = "connection.attempts.per.five.minutes";
     public static final String TRUSTSTORE_PATH = "binance.ws.truststore.path";
@@ -129,6 +130,12 @@ public class LiquidationSourceConfig extends AbstractConfig {
                         + " that diagnosis instead of reconnecting forever.",
                 GROUP_CONNECTION, ++order, Width.SHORT, "Silent connections before failing");
 
+        def.define(CONNECTION_MAX_AGE_MS, Type.LONG, 23 * 3_600_000L, Range.between(1_000L, 24 * 3_600_000L),
+                Importance.LOW,
+                "Binance cuts every connection at 24 hours. Before that, at this age (jittered up to 10 % earlier"
+                        + " per connection), the connector opens a replacement, switches to it once it delivers and"
+                        + " only then closes the old one: no gap, and what both delivered is written once.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Connection rotation age (ms)");
         def.define(ATTEMPTS_PER_SECOND, Type.INT, 5, Range.between(1, 100), Importance.LOW,
                 "Connection attempts allowed per second, shared by every task of this connector configuration in"
                         + " the worker JVM, so that tasks reconnecting together cannot get the worker's IP banned.",
@@ -249,6 +256,10 @@ public class LiquidationSourceConfig extends AbstractConfig {
 
     public int canaryMaxSilentConnections() {
         return getInt(CANARY_MAX_SILENT_CONNECTIONS);
+    }
+
+    public long connectionMaxAgeMs() {
+        return getLong(CONNECTION_MAX_AGE_MS);
     }
 
     public int attemptsPerSecond() {

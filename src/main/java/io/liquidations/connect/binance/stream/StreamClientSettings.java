@@ -5,6 +5,7 @@ import io.netty.handler.ssl.SslContext;
 /**
  * How a task's connections behave.
  *
+ * @param connectionMaxAgeMs when a connection is replaced, at the latest (jittered up to 10 % earlier)
  * @param sslContext used for {@code wss://} URLs; null is allowed only when the URL is {@code ws://}
  * @param liveness when a connection counts as dead although its socket is open
  * @param attemptBudget connection attempts shared with every other task of the JVM
@@ -15,6 +16,7 @@ public record StreamClientSettings(
         int maxFrameBytes,
         long backoffInitialMs,
         long backoffMaxMs,
+        long connectionMaxAgeMs,
         SslContext sslContext,
         Liveness liveness,
         ConnectionAttemptBudget attemptBudget,

@@ -45,6 +45,9 @@ final class StreamConnection {
 
     private volatile boolean closed;
     private Channel channel;
+    /** The connection opened to take over from {@link #channel} during a rotation, until it delivers. */
+    private Channel replacement;
+    private io.netty.util.concurrent.ScheduledFuture<?> rotation;
     private boolean paused;
     /** Consecutive connections that opened but never delivered a frame. */
     private int silentConnections;
@@ -69,39 +72,49 @@ final class StreamConnection {
     void close() {
         closed = true;
         eventLoop.execute(() -> {
-            if (channel != null && channel.isActive()) {
-                channel.writeAndFlush(new CloseWebSocketFrame(1000, "connector stopping"))
-                        .addListener(ChannelFutureListener.CLOSE);
-            }
+            closeGracefully(channel, "connector stopping");
+            closeGracefully(replacement, "connector stopping");
         });
+    }
+
+    private static void closeGracefully(Channel ch, String reason) {
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(new CloseWebSocketFrame(1000, reason)).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     void resumeReading() {
         eventLoop.execute(() -> {
             if (paused) {
                 paused = false;
-                if (channel != null) {
-                    channel.config().setAutoRead(true);
+                for (Channel ch : new Channel[] {channel, replacement}) {
+                    if (ch != null) {
+                        ch.config().setAutoRead(true);
+                    }
                 }
             }
         });
     }
 
-    /** Every attempt first takes a slot of the JVM-wide budget, waiting for it if the budget is spent. */
     private void connect() {
+        reserveAttempt(false);
+    }
+
+    /** Every attempt first takes a slot of the JVM-wide budget, waiting for it if the budget is spent. */
+    private void reserveAttempt(boolean asReplacement) {
         if (closed) {
             return;
         }
         long wait = settings.attemptBudget().reserve();
         if (wait > 0) {
             log.info("{}: connection attempts budget spent, attempting in {} ms", name, wait);
-            eventLoop.schedule(this::attempt, wait, TimeUnit.MILLISECONDS);
+            eventLoop.schedule(() -> attempt(asReplacement), wait, TimeUnit.MILLISECONDS);
         } else {
-            attempt();
+            attempt(asReplacement);
         }
     }
 
-    private void attempt() {
+    private void attempt(boolean asReplacement) {
         if (closed) {
             return;
         }
@@ -128,13 +141,42 @@ final class StreamConnection {
                         pipeline.addLast(new StreamFrameHandler(StreamConnection.this, settings.liveness()));
                     }
                 });
-        paused = false;
+        if (!asReplacement) {
+            paused = false;
+        }
         Channel attempt = bootstrap.connect(uri.getHost(), port).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
                 onAttemptEnded(future.channel(), future.cause(), false, false, System.currentTimeMillis());
             }
         }).channel();
-        channel = attempt;
+        if (asReplacement) {
+            replacement = attempt;
+        } else {
+            channel = attempt;
+        }
+    }
+
+    /**
+     * Planned rotation before the exchange's 24-hour cut: open the replacement first, switch to it once it
+     * delivers, then close the old one. Both deliver during the overlap; the de-duplication window writes each
+     * liquidation once. If the replacement fails, the old connection keeps serving and rotation is tried again.
+     */
+    private void rotate() {
+        if (closed || replacement != null || channel == null) {
+            return;
+        }
+        log.info("{}: rotating before the exchange's connection lifetime ends", name);
+        reserveAttempt(true);
+    }
+
+    private void scheduleRotation() {
+        long maxAge = settings.connectionMaxAgeMs();
+        // Up to 10 % earlier, at random, so that connections opened together do not rotate together.
+        long lifetime = maxAge - java.util.concurrent.ThreadLocalRandom.current().nextLong(maxAge / 10 + 1);
+        if (rotation != null) {
+            rotation.cancel(false);
+        }
+        rotation = eventLoop.schedule(this::rotate, lifetime, TimeUnit.MILLISECONDS);
     }
 
     private WebSocketClientProtocolConfig protocolConfig() {
@@ -160,10 +202,24 @@ final class StreamConnection {
      * Only now is coverage back and the backoff reset, so a socket that opens but stays silent neither ends a gap
      * nor reconnects at full speed.
      */
-    void onLive() {
+    void onLive(Channel live) {
         backoff.reset();
         everDelivered = true;
+        if (live == replacement) {
+            Channel old = channel;
+            channel = replacement;
+            replacement = null;
+            if (old != null) {
+                log.info("{}: rotated to a new connection; closing the old one", name);
+                listener.onRotated(name);
+                closeGracefully(old, "rotated");
+                scheduleRotation();
+                return;
+            }
+            // The old one died during the rotation: the replacement ends that outage like a reconnect would.
+        }
         listener.onConnected(name, streams);
+        scheduleRotation();
     }
 
     /** Stops reading the socket when the listener asks for back-pressure. */
@@ -186,7 +242,25 @@ final class StreamConnection {
      * @param coveredUntil until when (epoch ms) the channel delivered its streams
      */
     void onAttemptEnded(Channel ended, Throwable cause, boolean opened, boolean delivered, long coveredUntil) {
-        if (ended != channel || closed) {
+        if (closed) {
+            return;
+        }
+        if (ended == replacement) {
+            replacement = null;
+            if (channel != null) {
+                long retry = backoff.nextDelayMs();
+                log.warn("{}: rotation failed ({}); the current connection keeps serving, retrying in {} ms", name,
+                        cause.toString(), retry);
+                rotation = eventLoop.schedule(this::rotate, retry, TimeUnit.MILLISECONDS);
+                return;
+            }
+            // Both gone: recover like any dropped connection.
+        } else if (ended != channel) {
+            return; // a connection already rotated out
+        } else if (replacement != null) {
+            // The replacement in flight is the reconnect: at most one attempt at a time.
+            channel = null;
+            listener.onDisconnected(name, cause, 0, reconnectReason(cause, opened), coveredUntil);
             return;
         }
         channel = null;

@@ -99,7 +99,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             if (!delivered) {
                 // The first frame of any stream proves the exchange delivers on this connection.
                 delivered = true;
-                connection.onLive();
+                connection.onLive(ctx.channel());
             }
             String text = textFrame.text();
             if (canaryPrefix != null && text.startsWith(canaryPrefix)) {

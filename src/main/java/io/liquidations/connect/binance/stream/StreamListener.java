@@ -23,6 +23,10 @@ public interface StreamListener {
     default void onConnecting(String connection) {
     }
 
+    /** A planned rotation completed: the new connection delivers and the old one is closing. No gap. */
+    default void onRotated(String connection) {
+    }
+
     /**
      * The connection is down, or an attempt failed; it will be retried after {@code retryInMs}.
      *

@@ -135,7 +135,7 @@ class ReconnectBackoffTest {
             }
         };
         StreamClientSettings settings = new StreamClientSettings("ws://127.0.0.1:" + closedPort + "/market", 2_000,
-                65_536, 2, 8, null, new StreamClientSettings.Liveness(30_000, 10_000, null, 10_000, 3),
+                65_536, 2, 8, 3_600_000, null, new StreamClientSettings.Liveness(30_000, 10_000, null, 10_000, 3),
                 new ConnectionAttemptBudget(1_000, 10_000, System::currentTimeMillis), "backoff-test");
         StreamClient client = new StreamClient(settings, listener);
         try {
