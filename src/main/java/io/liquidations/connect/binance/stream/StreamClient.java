@@ -7,10 +7,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A task's WebSocket connections: one per group of streams, all on a single event-loop thread (a few frames a
@@ -29,7 +31,8 @@ public final class StreamClient implements AutoCloseable {
         this.settings = settings;
         this.listener = listener;
         this.group = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory(settings.threadNamePrefix(), true), NioIoHandler.newFactory());
+                new ContextThreadFactory(settings.threadNamePrefix(), MDC.getCopyOfContextMap()),
+                NioIoHandler.newFactory());
     }
 
     /** Opens one connection per group of stream names. */
@@ -78,5 +81,28 @@ public final class StreamClient implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * The worker puts the connector and task into the logging context of its own threads only; the event loop
+     * carries the same context, so that every log line of a task says which connector and task it is from.
+     */
+    private static final class ContextThreadFactory extends DefaultThreadFactory {
+        private final Map<String, String> context;
+
+        ContextThreadFactory(String poolName, Map<String, String> context) {
+            super(poolName, true);
+            this.context = context;
+        }
+
+        @Override
+        protected Thread newThread(Runnable task, String name) {
+            return super.newThread(() -> {
+                if (context != null) {
+                    MDC.setContextMap(context);
+                }
+                task.run();
+            }, name);
+        }
     }
 }
