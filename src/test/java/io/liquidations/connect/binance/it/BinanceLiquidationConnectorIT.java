@@ -97,6 +97,9 @@ class BinanceLiquidationConnectorIT {
         assertEquals(sent.size(), connect.kafka().consumeAll(WAIT_MS, topic).count(), "nothing beyond them");
         assertTrue(connect.kafka().describeTopics(topic + ".gaps").get(topic + ".gaps").isEmpty(),
                 "a clean start writes no gap: the gaps topic was never even created");
+        assertEquals(sent.size(), jmxTotal(name, "records-produced-total"),
+                "the worker's metrics, over JMX, count what was produced");
+        assertEquals(6.0, jmxTotal(name, "connections-open"), "connections open, over JMX");
         Set<String> seen = new HashSet<>();
         for (ReadBack record : received) {
             String id = identity(record.symbol(), millis(record.value(), ForceOrderSchema.TRADE_TIME));
@@ -327,6 +330,21 @@ class BinanceLiquidationConnectorIT {
         Map<String, String> copy = new HashMap<>(base);
         copy.put(key, value);
         return copy;
+    }
+
+    /** Sum of one metric over the connector's tasks, read as an operator would: from the platform MBean server. */
+    private static double jmxTotal(String connector, String attribute) throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        double total = 0;
+        for (javax.management.ObjectName mbean : server.queryNames(
+                new javax.management.ObjectName("kafka.connect:type=plugins,connector=" + connector + ",*"), null)) {
+            try {
+                total += ((Number) server.getAttribute(mbean, attribute)).doubleValue();
+            } catch (javax.management.AttributeNotFoundException e) {
+                // an MBean of the same connector that carries other metrics (e.g. one reconnect reason)
+            }
+        }
+        return total;
     }
 
     private static long millis(Struct value, String timestampField) {
