@@ -3,6 +3,7 @@ package io.liquidations.connect.binance;
 import io.liquidations.connect.binance.config.CrossFieldValidation;
 import io.liquidations.connect.binance.config.LiquidationTaskConfig;
 import io.liquidations.connect.binance.config.StreamMode;
+import io.liquidations.connect.binance.coverage.CoverageLedger;
 import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
 import io.liquidations.connect.binance.metrics.ConnectorMetrics;
 import io.liquidations.connect.binance.metrics.IngestCounters;
@@ -42,6 +43,8 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     private StreamClient client;
     private ConnectorMetrics metrics;
     private LiquidationDeduplicator deduplicator;
+    private LiquidationPipeline pipeline;
+    private CoverageLedger ledger;
     private int maxBatchSize;
 
     @Override
@@ -57,13 +60,16 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         queue = new RecordQueue<>(config.queueCapacity(), () -> client.resumeReading());
         ForceOrderRecords records = new ForceOrderRecords(config.topic(), config.market(),
                 config.decimalHandlingMode());
-        metrics = ConnectorMetrics.forTask(context, props.getOrDefault("name", "binance-liquidations"),
-                props.getOrDefault(LiquidationTaskConfig.TASK_ID, "0"), counters);
+        String connector = props.getOrDefault("name", "binance-liquidations");
+        metrics = ConnectorMetrics.forTask(context, connector, props.getOrDefault(LiquidationTaskConfig.TASK_ID, "0"),
+                counters);
         metrics.watchQueue(queue::size, queue.capacity());
         deduplicator = new LiquidationDeduplicator();
-        LiquidationPipeline pipeline = new LiquidationPipeline(records,
+        pipeline = new LiquidationPipeline(records,
                 new StreamGapRecords(config.gapsTopic(), config.market()), queue, errors,
                 config.behaviorOnMalformedEvent(), metrics, deduplicator);
+        ledger = CoverageLedger.forConnector(connector);
+        pipeline.trackRestartsIn(ledger);
         client = new StreamClient(clientSettings(config), pipeline);
         List<List<String>> groups = streamGroups(config);
         log.info("Following {} streams over {} connections to {}", groups.stream().mapToInt(List::size).sum(),
@@ -89,10 +95,14 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         if (client != null) {
             client.close(STOP_TIMEOUT);
         }
-        int undelivered = queue == null ? 0 : queue.size();
-        if (undelivered > 0) {
+        List<SourceRecord> undelivered = queue == null ? List.of() : queue.drainAll();
+        if (!undelivered.isEmpty()) {
             log.warn("Stopping with {} received liquidations not yet handed to the worker; Binance cannot replay"
-                    + " them", undelivered);
+                    + " them, so the gap reported after the restart begins with the first of them",
+                    undelivered.size());
+        }
+        if (pipeline != null && ledger != null) {
+            ledger.coverageEnded(pipeline.coverageEndTimes(System.currentTimeMillis(), receivedAtOfFirst(undelivered)));
         }
         log.info("Stopped: {}, duplicates dropped={}", counters, metrics == null ? 0 : metrics.duplicatesDropped());
         if (deduplicator != null && deduplicator.evictedByCap() > 0) {
@@ -102,6 +112,16 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         if (metrics != null) {
             metrics.close();
         }
+    }
+
+    /** The receive time of the earliest undelivered liquidation; no bound when every one was delivered. */
+    private static long receivedAtOfFirst(List<SourceRecord> undelivered) {
+        return undelivered.stream()
+                .map(record -> record.headers().lastWithName(ForceOrderRecords.HEADER_RECEIVED_AT))
+                .filter(java.util.Objects::nonNull)
+                .mapToLong(header -> (Long) header.value())
+                .min()
+                .orElse(Long.MAX_VALUE);
     }
 
     IngestCounters counters() {

@@ -1,6 +1,7 @@
 package io.liquidations.connect.binance;
 
 import io.liquidations.connect.binance.config.MalformedEventBehavior;
+import io.liquidations.connect.binance.coverage.CoverageLedger;
 import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
 import io.liquidations.connect.binance.decode.DecodedFrame;
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
@@ -42,8 +43,13 @@ final class LiquidationPipeline implements StreamListener {
     /** Connection → since when, and why, its streams are not covered; socket thread only. */
     private final Map<String, Outage> outages = new HashMap<>();
 
-    private record Outage(long since, ReconnectReason reason) {
+    private record Outage(long since, String reason) {
     }
+
+    /** Connection → its streams, once it has connected; socket thread only. */
+    private final Map<String, List<String>> streamsOf = new HashMap<>();
+    /** Where a stopped task left its coverage end times; null when restarts are not tracked. */
+    private CoverageLedger ledger;
 
     LiquidationPipeline(ForceOrderRecords records, RecordQueue<SourceRecord> queue, ErrorHandler errors,
             MalformedEventBehavior onMalformed, IngestCounters counters) {
@@ -115,20 +121,30 @@ final class LiquidationPipeline implements StreamListener {
         metrics.connectionAttempt();
     }
 
+    /** Restarts are reported as gaps: coverage end times left by a stopped task of the connector are taken here. */
+    void trackRestartsIn(CoverageLedger ledger) {
+        this.ledger = ledger;
+    }
+
     /** Coverage is back: the interval it was missing is written to the gaps topic, never dropped. */
     @Override
     public void onConnected(String connection, List<String> streams) {
         metrics.connected(connection);
+        streamsOf.put(connection, streams);
         Outage outage = outages.remove(connection);
+        Map<String, Long> endedByStoppedTask = ledger == null ? Map.of() : ledger.takeEnded(streams);
+        if (!endedByStoppedTask.isEmpty()) {
+            long endedAt = java.util.Collections.min(endedByStoppedTask.values());
+            outage = new Outage(outage == null ? endedAt : Math.min(endedAt, outage.since()), "task-restart");
+        }
         if (outage != null) {
             long now = System.currentTimeMillis();
             long from = Math.min(outage.since(), now);
             metrics.gap(from, now);
             log.warn("{} was not covered from {} to {} ({} ms, {}): writing a gap record for {} streams", connection,
                     java.time.Instant.ofEpochMilli(from), java.time.Instant.ofEpochMilli(now), now - from,
-                    outage.reason().tag(), streams.size());
-            queue.add(gapRecords.toRecord(connection, streams, symbolsOf(streams), from, now,
-                    outage.reason().tag()));
+                    outage.reason(), streams.size());
+            queue.add(gapRecords.toRecord(connection, streams, symbolsOf(streams), from, now, outage.reason()));
         }
     }
 
@@ -144,7 +160,7 @@ final class LiquidationPipeline implements StreamListener {
         metrics.disconnected(connection, reason);
         if (reason != ReconnectReason.ROTATION) {
             // An outage lasts from the first failure to the next success, however many attempts fail between.
-            outages.putIfAbsent(connection, new Outage(coveredUntilMillis, reason));
+            outages.putIfAbsent(connection, new Outage(coveredUntilMillis, reason.tag()));
         }
         String message = connection + " is down (" + cause + "); reconnecting in " + retryInMs + " ms";
         log.warn(message);
@@ -156,6 +172,21 @@ final class LiquidationPipeline implements StreamListener {
         metrics.connectionClosed(connection);
         log.error("{} cannot be recovered: {}", connection, cause.getMessage());
         errors.fatal(cause.getMessage(), cause);
+    }
+
+    /**
+     * For a stopping task: per stream, when its coverage ended — now for a connection that is up, the start of
+     * its outage for one that is down, and never later than {@code deliveredUntil}, the receive time of the
+     * oldest record that will not reach Kafka.
+     */
+    Map<String, Long> coverageEndTimes(long now, long deliveredUntil) {
+        Map<String, Long> ends = new HashMap<>();
+        streamsOf.forEach((connection, streams) -> {
+            Outage outage = outages.get(connection);
+            long end = Math.min(outage == null ? now : outage.since(), deliveredUntil);
+            streams.forEach(stream -> ends.put(stream, end));
+        });
+        return ends;
     }
 
     /** {@code btcusdt@forceOrder} → {@code BTCUSDT}; the all-market stream names no symbol. */

@@ -30,6 +30,8 @@ final class TaskHarness implements AutoCloseable {
         props.put("binance.ws.url", exchange.baseUrl());
         props.putAll(overrides);
         props.putIfAbsent(LiquidationTaskConfig.TASK_SYMBOLS, props.getOrDefault("symbols", ""));
+        // Each test's tasks are their own connector, so that one test's restart is no gap in another's.
+        props.putIfAbsent("name", "test-" + java.util.UUID.randomUUID());
         BinanceLiquidationSourceTask task = new BinanceLiquidationSourceTask();
         task.start(props);
         cleanup.add(0, task::stop);

@@ -85,6 +85,18 @@ public final class RecordQueue<T> {
         return batch;
     }
 
+    /** Everything left, for a consumer that is shutting down and will not poll again. */
+    public List<T> drainAll() {
+        lock.lock();
+        try {
+            List<T> rest = new ArrayList<>(items);
+            items.clear();
+            return rest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int size() {
         lock.lock();
         try {
