@@ -15,6 +15,11 @@ public final class ConnectionAttemptBudget {
     private static final Map<Limits, ConnectionAttemptBudget> SHARED = new ConcurrentHashMap<>();
     static final long SHORT_WINDOW_MS = 1_000;
     static final long LONG_WINDOW_MS = 5 * 60_000;
+    /**
+     * Attempts reach the exchange a few milliseconds after their slot, unevenly; slots a window plus this apart
+     * keep the exchange's own count within the limit too.
+     */
+    static final long MARGIN_MS = 50;
 
     private record Limits(int perSecond, int perFiveMinutes) {
     }
@@ -60,6 +65,6 @@ public final class ConnectionAttemptBudget {
         for (int i = 0; i < skip; i++) {
             iterator.next();
         }
-        return iterator.next() + window;
+        return iterator.next() + window + MARGIN_MS;
     }
 }
