@@ -18,9 +18,13 @@ import io.liquidations.connect.binance.stream.StreamNames;
 import io.liquidations.connect.binance.stream.TlsContexts;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -39,6 +43,8 @@ public class BinanceLiquidationSourceTask extends SourceTask {
 
     private final IngestCounters counters = new IngestCounters();
     private final ErrorHandler errors = new ErrorHandler();
+    /** Records returned by poll() that Kafka has not acknowledged yet (identity: equal records are distinct). */
+    private final Set<SourceRecord> handedOver = Collections.newSetFromMap(new IdentityHashMap<>());
     private RecordQueue<SourceRecord> queue;
     private StreamClient client;
     private ConnectorMetrics metrics;
@@ -77,12 +83,23 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         client.start(groups);
     }
 
+    /** Kafka has the record: it no longer bounds the coverage a stop would lose. */
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        synchronized (handedOver) {
+            handedOver.remove(record);
+        }
+    }
+
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         // Connection trouble is reported at once; the queue keeps its records for the next poll.
         errors.throwIfRetriable();
         List<SourceRecord> batch = queue.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS, maxBatchSize);
         if (!batch.isEmpty()) {
+            synchronized (handedOver) {
+                handedOver.addAll(batch);
+            }
             // What arrived before a fatal failure is delivered before the failure is reported.
             return batch;
         }
@@ -95,9 +112,14 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         if (client != null) {
             client.close(STOP_TIMEOUT);
         }
-        List<SourceRecord> undelivered = queue == null ? List.of() : queue.drainAll();
+        // Still queued, or handed to the worker but never acknowledged by Kafka: lost with this task.
+        List<SourceRecord> undelivered = new ArrayList<>(queue == null ? List.of() : queue.drainAll());
+        synchronized (handedOver) {
+            undelivered.addAll(handedOver);
+            handedOver.clear();
+        }
         if (!undelivered.isEmpty()) {
-            log.warn("Stopping with {} received liquidations not yet handed to the worker; Binance cannot replay"
+            log.warn("Stopping with {} received records that Kafka has not acknowledged; Binance cannot replay"
                     + " them, so the gap reported after the restart begins with the first of them",
                     undelivered.size());
         }

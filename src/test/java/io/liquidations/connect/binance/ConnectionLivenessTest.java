@@ -142,6 +142,29 @@ class ConnectionLivenessTest {
     }
 
     @Test
+    void aSocketPausedByBackPressureIsNotTakenForDead() throws Exception {
+        FakeBinanceExchange exchange = exchange();
+        Map<String, String> props = new java.util.HashMap<>(FAST);
+        props.put("queue.capacity", "5");
+        BinanceLiquidationSourceTask task = harness.start(exchange, props);
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        ForceOrderEvents events = new ForceOrderEvents(8);
+        List<SentForceOrder> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sent.add(events.next("BTCUSDT"));
+            exchange.emit(sent.get(i).stream(), sent.get(i).toJson());
+        }
+        // Nobody polls for several pong and canary timeouts: the queue is full and the socket paused.
+        assertFalse(exchange.await(() -> exchange.connectionsAccepted() > 1, Duration.ofSeconds(3)),
+                "a paused socket was closed as dead: " + exchange.connections());
+        List<SourceRecord> gaps = new ArrayList<>();
+        List<SourceRecord> records = TaskHarness.pollUntil(task, sent.size(), gaps);
+        assertEquals(sent.stream().map(SentForceOrder::tradeTime).toList(),
+                records.stream().map(SourceRecord::timestamp).toList(), "all of them, in order");
+        assertEquals(List.of(), gaps);
+    }
+
+    @Test
     void theCanaryCanBeSwitchedOff() throws Exception {
         FakeBinanceExchange exchange = exchange();
         Map<String, String> props = new java.util.HashMap<>(FAST);

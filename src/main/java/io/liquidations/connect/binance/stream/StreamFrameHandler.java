@@ -68,6 +68,15 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
     private void checkLiveness(ChannelHandlerContext ctx) {
         long now = System.nanoTime();
+        if (!ctx.channel().config().isAutoRead()) {
+            // Paused by back-pressure: pongs and canary frames wait unread in the socket like everything else,
+            // so their absence proves nothing. The deadlines start again when reading resumes.
+            lastCanaryNanos = now;
+            if (pingOutstandingSinceNanos != 0) {
+                pingOutstandingSinceNanos = now;
+            }
+            return;
+        }
         if (pingOutstandingSinceNanos != 0
                 && now - pingOutstandingSinceNanos > TimeUnit.MILLISECONDS.toNanos(liveness.pongTimeoutMs())) {
             closeFor(ctx, new StreamStalledException(StreamStalledException.Reason.PONG_TIMEOUT,
