@@ -78,6 +78,12 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         pipeline.trackRestartsIn(ledger);
         client = new StreamClient(clientSettings(config), pipeline);
         List<List<String>> groups = streamGroups(config);
+        List<SourceRecord> leftOver = ledger.takeHandedOver(groups.stream().flatMap(List::stream).toList());
+        if (!leftOver.isEmpty()) {
+            log.info("Delivering {} records a stopped task of this connector received but could not deliver",
+                    leftOver.size());
+            leftOver.forEach(queue::add);
+        }
         log.info("Following {} streams over {} connections to {}", groups.stream().mapToInt(List::size).sum(),
                 groups.size(), config.webSocketUrl());
         client.start(groups);
@@ -112,19 +118,21 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         if (client != null) {
             client.close(STOP_TIMEOUT);
         }
-        // Still queued, or handed to the worker but never acknowledged by Kafka: lost with this task.
+        // Still queued, or handed to the worker but never acknowledged by Kafka: left to the successor.
         List<SourceRecord> undelivered = new ArrayList<>(queue == null ? List.of() : queue.drainAll());
         synchronized (handedOver) {
             undelivered.addAll(handedOver);
             handedOver.clear();
         }
-        if (!undelivered.isEmpty()) {
-            log.warn("Stopping with {} received records that Kafka has not acknowledged; Binance cannot replay"
-                    + " them, so the gap reported after the restart begins with the first of them",
-                    undelivered.size());
-        }
+        // In the order they were received, so that each symbol's liquidations stay in order.
+        undelivered.sort(java.util.Comparator.comparingLong(BinanceLiquidationSourceTask::receivedAt));
         if (pipeline != null && ledger != null) {
-            ledger.coverageEnded(pipeline.coverageEndTimes(System.currentTimeMillis(), receivedAtOfFirst(undelivered)));
+            ledger.coverageEnded(pipeline.coverageEndTimes(System.currentTimeMillis()));
+            undelivered.forEach(record -> ledger.handOver(record, streamsOf(record)));
+            if (!undelivered.isEmpty()) {
+                log.warn("Stopping with {} received records that Kafka has not acknowledged; they are left to the"
+                        + " task that takes these streams over in this worker", undelivered.size());
+            }
         }
         log.info("Stopped: {}, duplicates dropped={}", counters, metrics == null ? 0 : metrics.duplicatesDropped());
         if (deduplicator != null && deduplicator.evictedByCap() > 0) {
@@ -136,14 +144,21 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         }
     }
 
-    /** The receive time of the earliest undelivered liquidation; no bound when every one was delivered. */
-    private static long receivedAtOfFirst(List<SourceRecord> undelivered) {
-        return undelivered.stream()
-                .map(record -> record.headers().lastWithName(ForceOrderRecords.HEADER_RECEIVED_AT))
-                .filter(java.util.Objects::nonNull)
-                .mapToLong(header -> (Long) header.value())
-                .min()
-                .orElse(Long.MAX_VALUE);
+    /** A liquidation's receive time is in its header; a gap record was made when its gap ended. */
+    private static long receivedAt(SourceRecord record) {
+        org.apache.kafka.connect.header.Header header =
+                record.headers().lastWithName(ForceOrderRecords.HEADER_RECEIVED_AT);
+        return header == null ? record.timestamp() : (Long) header.value();
+    }
+
+    /** A liquidation's stream is in its header; a gap record lists its streams. */
+    private static Set<String> streamsOf(SourceRecord record) {
+        if (record.value() instanceof org.apache.kafka.connect.data.Struct value
+                && StreamGapRecords.NAME.equals(value.schema().name())) {
+            return Set.copyOf(value.<String>getArray(StreamGapRecords.STREAMS));
+        }
+        org.apache.kafka.connect.header.Header stream = record.headers().lastWithName(ForceOrderRecords.HEADER_STREAM);
+        return stream == null ? Set.of() : Set.of(stream.value().toString());
     }
 
     IngestCounters counters() {

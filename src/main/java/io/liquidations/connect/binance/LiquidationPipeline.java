@@ -176,14 +176,13 @@ final class LiquidationPipeline implements StreamListener {
 
     /**
      * For a stopping task: per stream, when its coverage ended — now for a connection that is up, the start of
-     * its outage for one that is down, and never later than {@code deliveredUntil}, the receive time of the
-     * oldest record that will not reach Kafka.
+     * its outage for one that is down.
      */
-    Map<String, Long> coverageEndTimes(long now, long deliveredUntil) {
+    Map<String, Long> coverageEndTimes(long now) {
         Map<String, Long> ends = new HashMap<>();
         streamsOf.forEach((connection, streams) -> {
             Outage outage = outages.get(connection);
-            long end = Math.min(outage == null ? now : outage.since(), deliveredUntil);
+            long end = outage == null ? now : outage.since();
             streams.forEach(stream -> ends.put(stream, end));
         });
         return ends;

@@ -60,4 +60,26 @@ class RestartGapTest {
         assertTrue(Math.abs(to - reopenedAt) <= 1_000, "ends at the reopen: " + (to - reopenedAt) + " ms off");
         assertTrue(to - from >= 1_400, "covers the downtime: " + (to - from) + " ms");
     }
+
+    @Test
+    void whatAStoppedTaskReceivedButNeverDeliveredIsDeliveredByItsSuccessor() throws Exception {
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
+        Map<String, String> props = Map.of("name", "handover-test", "symbols", "BTCUSDT");
+        BinanceLiquidationSourceTask first = harness.start(exchange, props);
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        ForceOrderEvents events = new ForceOrderEvents(6);
+        List<SentForceOrder> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sent.add(events.next("BTCUSDT"));
+            exchange.emit(sent.get(i).stream(), sent.get(i).toJson());
+        }
+        assertTrue(exchange.await(() -> first.counters().liquidations() == 3, TaskHarness.WAIT));
+        first.stop(); // nobody polled: the worker stopped the task with its queue full, as in a rebalance
+
+        BinanceLiquidationSourceTask second = harness.start(exchange, props);
+        List<SourceRecord> gaps = new ArrayList<>();
+        List<SourceRecord> delivered = TaskHarness.pollUntil(second, 3, gaps);
+        assertEquals(sent.stream().map(SentForceOrder::tradeTime).toList(),
+                delivered.stream().map(SourceRecord::timestamp).toList(), "nothing received is lost, in order");
+    }
 }

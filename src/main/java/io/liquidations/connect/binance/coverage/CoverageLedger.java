@@ -1,20 +1,29 @@
 package io.liquidations.connect.binance.coverage;
 
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * When each stream of a connector stopped being covered by a task that has stopped, kept in the worker JVM until
- * the next task of that connector covers the stream again: a task restart (a rebalance, a config change, a REST
- * restart) is a gap too, and only the stopped task knew when it began. A worker that dies takes its ledger with
- * it; such a gap is not reported (see docs/RELIABILITY.md).
+ * What a stopped task of a connector leaves to its successor in the worker JVM: when each stream stopped being
+ * covered (a task restart — a rebalance, a config change, a REST restart — is a gap too, and only the stopped task
+ * knew when it began), and the records it received but could not deliver. A worker that dies takes its ledger
+ * with it; that gap is not reported (see docs/RELIABILITY.md).
  */
 public final class CoverageLedger {
     private static final Map<String, CoverageLedger> BY_CONNECTOR = new ConcurrentHashMap<>();
 
     private final Map<String, Long> endedAt = new HashMap<>();
+    private final List<HandedOver<?>> handedOver = new ArrayList<>();
+
+    /** A record a stopped task received but Kafka never acknowledged, with the streams it belongs to. */
+    private record HandedOver<R>(R record, Set<String> streams) {
+    }
 
     CoverageLedger() {
     }
@@ -26,6 +35,29 @@ public final class CoverageLedger {
     /** A stopping task records, per stream, when its coverage ended. */
     public synchronized void coverageEnded(Map<String, Long> streamEndTimes) {
         streamEndTimes.forEach((stream, at) -> endedAt.merge(stream, at, Math::min));
+    }
+
+    /**
+     * A stopping task leaves what it received but could not deliver, so that its successor in this JVM writes it:
+     * a restart, a rebalance or a broker outage that stops the task then loses nothing it had received.
+     */
+    public synchronized <R> void handOver(R record, Set<String> streams) {
+        handedOver.add(new HandedOver<>(record, Set.copyOf(streams)));
+    }
+
+    /** The records left for any of these streams, in the order they were received. */
+    @SuppressWarnings("unchecked")
+    public synchronized <R> List<R> takeHandedOver(Collection<String> streams) {
+        List<R> taken = new ArrayList<>();
+        Iterator<HandedOver<?>> it = handedOver.iterator();
+        while (it.hasNext()) {
+            HandedOver<?> left = it.next();
+            if (left.streams().stream().anyMatch(streams::contains)) {
+                taken.add((R) left.record());
+                it.remove();
+            }
+        }
+        return taken;
     }
 
     /** A task covering these streams again takes their end times (absent: never covered, or already reported). */
