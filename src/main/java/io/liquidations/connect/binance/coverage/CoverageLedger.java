@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a stopped task of a connector leaves to its successor in the worker JVM: when each stream stopped being
@@ -22,8 +24,15 @@ public final class CoverageLedger {
     private final List<HandedOver<?>> handedOver = new ArrayList<>();
 
     /** A record a stopped task received but Kafka never acknowledged, with the streams it belongs to. */
-    private record HandedOver<R>(R record, Set<String> streams) {
+    private record HandedOver<R>(R record, Set<String> streams, long leftAtMillis) {
     }
+
+    private static final Logger log = LoggerFactory.getLogger(CoverageLedger.class);
+    /**
+     * A successor normally starts within seconds. Records nobody took over by then belong to a connector that
+     * was deleted or moved to another worker: they are let go, with a warning, instead of held forever.
+     */
+    static final long HANDOVER_MAX_AGE_MS = 10 * 60_000;
 
     CoverageLedger() {
     }
@@ -42,7 +51,14 @@ public final class CoverageLedger {
      * a restart, a rebalance or a broker outage that stops the task then loses nothing it had received.
      */
     public synchronized <R> void handOver(R record, Set<String> streams) {
-        handedOver.add(new HandedOver<>(record, Set.copyOf(streams)));
+        long now = System.currentTimeMillis();
+        int before = handedOver.size();
+        handedOver.removeIf(left -> now - left.leftAtMillis() > HANDOVER_MAX_AGE_MS);
+        if (handedOver.size() < before) {
+            log.warn("{} received records left by a stopped task were not taken over within {} ms and are dropped",
+                    before - handedOver.size(), HANDOVER_MAX_AGE_MS);
+        }
+        handedOver.add(new HandedOver<>(record, Set.copyOf(streams), now));
     }
 
     /** The records left for any of these streams, in the order they were received. */

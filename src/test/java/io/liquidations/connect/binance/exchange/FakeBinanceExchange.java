@@ -692,9 +692,17 @@ public final class FakeBinanceExchange implements AutoCloseable {
         channel.pipeline().firstContext().close();
     }
 
+    /**
+     * Writes the close frame from raw bytes: Netty's status-code constructor refuses reserved codes such as 1006,
+     * which a misbehaving server or proxy may still put on the wire.
+     */
     private static void closeWithFrame(FakeConnection connection, int statusCode, String reason, String cause) {
         connection.noteCloseCause(cause);
-        connection.channel.writeAndFlush(new CloseWebSocketFrame(statusCode, reason)).addListener(ChannelFutureListener.CLOSE);
+        io.netty.buffer.ByteBuf payload = Unpooled.buffer(2 + reason.length() * 3);
+        payload.writeShort(statusCode);
+        payload.writeCharSequence(reason, StandardCharsets.UTF_8);
+        connection.channel.writeAndFlush(new CloseWebSocketFrame(true, 0, payload))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private static String combinedFrame(String stream, String eventJson) {
