@@ -35,6 +35,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private boolean delivered;
     private long lastPingNanos;
     private long pingOutstandingSinceNanos;
+    /** The last text frame, canary or data: the stall deadline counts from it. */
     private long lastCanaryNanos;
     /** Wall-clock times for gap bounds: the last text frame (data or canary), and the last frame of any kind. */
     private long lastTextMillis;
@@ -105,6 +106,8 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         lastFrameMillis = receivedAt;
         if (frame instanceof TextWebSocketFrame textFrame) {
             lastTextMillis = receivedAt;
+            // Any frame proves that data flows, not only the canary's: the stall deadline starts again.
+            lastCanaryNanos = System.nanoTime();
             if (!delivered) {
                 // The first frame of any stream proves the exchange delivers on this connection.
                 delivered = true;
@@ -113,7 +116,6 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             String text = textFrame.text();
             if (canaryPrefix != null && text.startsWith(canaryPrefix)) {
                 // The canary only proves the stream is alive; it is never written out.
-                lastCanaryNanos = System.nanoTime();
                 return;
             }
             connection.onText(ctx.channel(), text, receivedAt);
