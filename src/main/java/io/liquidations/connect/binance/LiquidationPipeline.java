@@ -8,7 +8,6 @@ import io.liquidations.connect.binance.decode.ForceOrderEvent;
 import io.liquidations.connect.binance.decode.ForceOrderFrameDecoder;
 import io.liquidations.connect.binance.decode.MalformedFrameException;
 import io.liquidations.connect.binance.metrics.ConnectorMetrics;
-import io.liquidations.connect.binance.metrics.IngestCounters;
 import io.liquidations.connect.binance.metrics.ReconnectReason;
 import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
@@ -50,12 +49,6 @@ final class LiquidationPipeline implements StreamListener {
     private final Map<String, List<String>> streamsOf = new HashMap<>();
     /** Where a stopped task left its coverage end times; null when restarts are not tracked. */
     private CoverageLedger ledger;
-
-    LiquidationPipeline(ForceOrderRecords records, RecordQueue<SourceRecord> queue, ErrorHandler errors,
-            MalformedEventBehavior onMalformed, IngestCounters counters) {
-        this(records, new StreamGapRecords("liquidations.gaps", "usds-m"), queue, errors, onMalformed,
-                ConnectorMetrics.detached(counters), new LiquidationDeduplicator());
-    }
 
     LiquidationPipeline(ForceOrderRecords records, StreamGapRecords gapRecords, RecordQueue<SourceRecord> queue,
             ErrorHandler errors, MalformedEventBehavior onMalformed, ConnectorMetrics metrics,

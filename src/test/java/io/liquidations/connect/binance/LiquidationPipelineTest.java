@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.liquidations.connect.binance.config.MalformedEventBehavior;
 import io.liquidations.connect.binance.metrics.IngestCounters;
 import io.liquidations.connect.binance.metrics.ReconnectReason;
+import io.liquidations.connect.binance.record.StreamGapRecords;
+import io.liquidations.connect.binance.metrics.ConnectorMetrics;
+import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
 import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
 import io.liquidations.connect.binance.record.DecimalHandlingMode;
@@ -44,8 +47,14 @@ class LiquidationPipelineTest {
     private final RecordQueue<SourceRecord> queue = new RecordQueue<>(100, () -> roomSignals++);
 
     private LiquidationPipeline pipeline(MalformedEventBehavior behavior) {
-        return new LiquidationPipeline(new ForceOrderRecords("liquidations", "usds-m", DecimalHandlingMode.PRECISE),
-                queue, errors, behavior, counters);
+        return pipeline(DecimalHandlingMode.PRECISE, queue, behavior);
+    }
+
+    private LiquidationPipeline pipeline(DecimalHandlingMode mode, RecordQueue<SourceRecord> into,
+            MalformedEventBehavior behavior) {
+        return new LiquidationPipeline(new ForceOrderRecords("liquidations", "usds-m", mode),
+                new StreamGapRecords("liquidations.gaps", "usds-m"), into, errors, behavior,
+                ConnectorMetrics.detached(counters), new LiquidationDeduplicator());
     }
 
     private List<SourceRecord> drain() throws InterruptedException {
@@ -225,9 +234,7 @@ class LiquidationPipelineTest {
     @Test
     void fullQueueAsksTheSocketToPauseWithoutDropping() throws Exception {
         RecordQueue<SourceRecord> small = new RecordQueue<>(2, () -> roomSignals++);
-        LiquidationPipeline pipeline = new LiquidationPipeline(
-                new ForceOrderRecords("liquidations", "usds-m", DecimalHandlingMode.STRING), small, errors,
-                MalformedEventBehavior.LOG, counters);
+        LiquidationPipeline pipeline = pipeline(DecimalHandlingMode.STRING, small, MalformedEventBehavior.LOG);
         // Three different liquidations (trade times a second apart): the same one thrice would be de-duplicated.
         assertTrue(pipeline.onText("c", BTC_COMBINED, 1L));
         assertFalse(pipeline.onText("c", BTC_COMBINED.replace("\"T\":1568014460893", "\"T\":1568014461893"), 2L));

@@ -58,10 +58,6 @@ public final class StreamClient implements AutoCloseable {
         connections.forEach(StreamConnection::resumeReading);
     }
 
-    public int connectionCount() {
-        return connections.size();
-    }
-
     /**
      * Closes every connection and the event loop, waiting at most {@code timeout}; leaves no thread behind.
      * Idempotent: the worker may stop a task more than once.

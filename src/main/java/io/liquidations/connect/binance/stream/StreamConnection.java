@@ -291,10 +291,6 @@ final class StreamConnection {
         eventLoop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
-    String name() {
-        return name;
-    }
-
     private static ReconnectReason reconnectReason(Throwable cause, boolean opened) {
         if (cause instanceof StreamStalledException stalled) {
             return stalled.reason() == StreamStalledException.Reason.PONG_TIMEOUT ? ReconnectReason.PING_TIMEOUT
