@@ -180,7 +180,7 @@ public class BinanceLiquidationSourceTask extends SourceTask {
                 new StreamClientSettings.Liveness(config.pingIntervalMs(), config.pongTimeoutMs(),
                         config.canaryStream(), config.canaryTimeoutMs(), config.canaryMaxSilentConnections()),
                 ConnectionAttemptBudget.shared(config.attemptsPerSecond(), config.attemptsPerFiveMinutes()),
-                "binance-liquidations-io");
+                "binance-liquidations-io", config.proxy());
     }
 
     /** Stream names of this task, cut into connections of at most {@code streams.per.connection}. */

@@ -46,6 +46,53 @@ public final class CrossFieldValidation {
             problems.add(new Problem(LiquidationSourceConfig.RECONNECT_BACKOFF_MAX_MS, "reconnect.backoff.max.ms ("
                     + cap + ") is below reconnect.backoff.initial.ms (" + first + "): raise it to at least " + first));
         }
+        problems.addAll(proxyProblems(parsed));
+        return problems;
+    }
+
+    /**
+     * The proxy needs an address, credentials come in pairs, and an address without a type is a mistake rather than
+     * a wish to connect directly. Problems are never attached to proxy.password with its value: only names.
+     */
+    static List<Problem> proxyProblems(Map<String, ?> parsed) {
+        List<Problem> problems = new ArrayList<>();
+        Object type = parsed.get(LiquidationSourceConfig.PROXY_TYPE);
+        Object host = parsed.get(LiquidationSourceConfig.PROXY_HOST);
+        Object port = parsed.get(LiquidationSourceConfig.PROXY_PORT);
+        Object username = parsed.get(LiquidationSourceConfig.PROXY_USERNAME);
+        boolean hasHost = host instanceof String text && !text.isBlank();
+        boolean hasUser = username instanceof String text && !text.isEmpty();
+        boolean hasPassword = parsed.get(LiquidationSourceConfig.PROXY_PASSWORD)
+                instanceof org.apache.kafka.common.config.types.Password password && !password.value().isEmpty();
+        if (type == null) {
+            return problems;
+        }
+        boolean none = ConfigEnums.parse(io.liquidations.connect.binance.proxy.ProxyType.class, type.toString())
+                == io.liquidations.connect.binance.proxy.ProxyType.NONE;
+        if (none) {
+            if (hasHost || hasUser || hasPassword) {
+                problems.add(new Problem(LiquidationSourceConfig.PROXY_TYPE, "proxy.type is none, so proxy.host,"
+                        + " proxy.username and proxy.password would be ignored: set proxy.type=http or"
+                        + " proxy.type=socks5 to use the proxy, or remove the proxy settings"));
+            }
+            return problems;
+        }
+        if (!hasHost) {
+            problems.add(new Problem(LiquidationSourceConfig.PROXY_HOST, "proxy.type is " + type + " but proxy.host"
+                    + " is empty: set it to the proxy's host name or address"));
+        }
+        if (port instanceof Integer number && number == 0) {
+            problems.add(new Problem(LiquidationSourceConfig.PROXY_PORT, "proxy.type is " + type + " but proxy.port"
+                    + " is not set: set it to the proxy's port, e.g. 3128 for HTTP or 1080 for SOCKS5"));
+        }
+        if (hasUser && !hasPassword) {
+            problems.add(new Problem(LiquidationSourceConfig.PROXY_PASSWORD, "proxy.username is set but"
+                    + " proxy.password is empty: set the password too (or remove proxy.username)"));
+        }
+        if (hasPassword && !hasUser) {
+            problems.add(new Problem(LiquidationSourceConfig.PROXY_USERNAME, "proxy.password is set but"
+                    + " proxy.username is empty: the proxy needs the user name the password belongs to"));
+        }
         return problems;
     }
 

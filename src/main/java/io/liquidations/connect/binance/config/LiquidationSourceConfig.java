@@ -1,5 +1,7 @@
 package io.liquidations.connect.binance.config;
 
+import io.liquidations.connect.binance.proxy.ProxySettings;
+import io.liquidations.connect.binance.proxy.ProxyType;
 import io.liquidations.connect.binance.record.DecimalHandlingMode;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,11 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public static final String BEHAVIOR_ON_MALFORMED_EVENT = "behavior.on.malformed.event";
     public static final String QUEUE_CAPACITY = "queue.capacity";
     public static final String MAX_BATCH_SIZE = "max.batch.size";
+    public static final String PROXY_TYPE = "proxy.type";
+    public static final String PROXY_HOST = "proxy.host";
+    public static final String PROXY_PORT = "proxy.port";
+    public static final String PROXY_USERNAME = "proxy.username";
+    public static final String PROXY_PASSWORD = "proxy.password";
 
     private static final String GROUP_EXCHANGE = "Exchange";
     private static final String GROUP_STREAMS = "Streams";
@@ -50,6 +57,7 @@ public class LiquidationSourceConfig extends AbstractConfig {
     private static final String GROUP_TLS = "TLS";
     private static final String GROUP_RECORDS = "Records";
     private static final String GROUP_DELIVERY = "Delivery";
+    private static final String GROUP_PROXY = "Proxy";
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -191,6 +199,29 @@ public class LiquidationSourceConfig extends AbstractConfig {
         def.define(MAX_BATCH_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
                 "Most records handed to the worker by one poll().",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Maximum batch size");
+
+        order = 0;
+        def.define(PROXY_TYPE, Type.STRING, ConfigEnums.configValue(ProxyType.NONE),
+                ConfigEnums.validator(ProxyType.class), Importance.MEDIUM,
+                "How the WebSocket and REST connections reach Binance. 'none' connects directly; 'http' tunnels"
+                        + " through an HTTP proxy with CONNECT; 'socks5' goes through a SOCKS5 proxy. TLS and"
+                        + " host-name verification run end to end through the tunnel, and the proxy resolves"
+                        + " Binance's host names.",
+                GROUP_PROXY, ++order, Width.SHORT, "Proxy type");
+        def.define(PROXY_HOST, Type.STRING, "", Importance.MEDIUM,
+                "Host name or address of the proxy. Required unless proxy.type=none.",
+                GROUP_PROXY, ++order, Width.MEDIUM, "Proxy host");
+        def.define(PROXY_PORT, Type.INT, 0, Range.between(0, 65_535), Importance.MEDIUM,
+                "Port of the proxy. Required unless proxy.type=none.",
+                GROUP_PROXY, ++order, Width.SHORT, "Proxy port");
+        def.define(PROXY_USERNAME, Type.STRING, "", Importance.LOW,
+                "User name for the proxy (HTTP Basic, or SOCKS5 user name and password). Empty for a proxy without"
+                        + " authentication. An HTTP proxy receives it before TLS starts, as every HTTP proxy does.",
+                GROUP_PROXY, ++order, Width.MEDIUM, "Proxy user name");
+        def.define(PROXY_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                "Password for the proxy; needs proxy.username. Never logged. Keep it out of the stored connector"
+                        + " config with a config provider, e.g. ${file:/etc/kafka/secrets.properties:proxy.password}.",
+                GROUP_PROXY, ++order, Width.MEDIUM, "Proxy password");
         return def;
     }
 
@@ -305,5 +336,10 @@ public class LiquidationSourceConfig extends AbstractConfig {
 
     public int maxBatchSize() {
         return getInt(MAX_BATCH_SIZE);
+    }
+
+    public ProxySettings proxy() {
+        return new ProxySettings(ConfigEnums.parse(ProxyType.class, getString(PROXY_TYPE)), getString(PROXY_HOST),
+                getInt(PROXY_PORT), getString(PROXY_USERNAME), getPassword(PROXY_PASSWORD));
     }
 }

@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance.stream;
 
+import io.liquidations.connect.binance.proxy.ProxySettings;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -9,6 +10,7 @@ import io.netty.handler.ssl.SslContext;
  * @param sslContext used for {@code wss://} URLs; null is allowed only when the URL is {@code ws://}
  * @param liveness when a connection counts as dead although its socket is open
  * @param attemptBudget connection attempts shared with every other task of the JVM
+ * @param proxy how connections reach the exchange ({@link ProxySettings#NONE}: directly)
  */
 public record StreamClientSettings(
         String baseUrl,
@@ -20,7 +22,16 @@ public record StreamClientSettings(
         SslContext sslContext,
         Liveness liveness,
         ConnectionAttemptBudget attemptBudget,
-        String threadNamePrefix) {
+        String threadNamePrefix,
+        ProxySettings proxy) {
+
+    /** Direct connections, no proxy. */
+    public StreamClientSettings(String baseUrl, long handshakeTimeoutMs, int maxFrameBytes, long backoffInitialMs,
+            long backoffMaxMs, long connectionMaxAgeMs, SslContext sslContext, Liveness liveness,
+            ConnectionAttemptBudget attemptBudget, String threadNamePrefix) {
+        this(baseUrl, handshakeTimeoutMs, maxFrameBytes, backoffInitialMs, backoffMaxMs, connectionMaxAgeMs,
+                sslContext, liveness, attemptBudget, threadNamePrefix, ProxySettings.NONE);
+    }
 
     /**
      * Liquidation streams are silent for hours, so their silence proves nothing. Liveness is judged by pongs to

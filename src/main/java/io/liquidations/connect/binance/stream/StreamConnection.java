@@ -1,9 +1,12 @@
 package io.liquidations.connect.binance.stream;
 
 import io.liquidations.connect.binance.metrics.ReconnectReason;
+import io.liquidations.connect.binance.proxy.ProxyRefusedException;
+import io.liquidations.connect.binance.proxy.ProxyTunnels;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -125,10 +128,15 @@ final class StreamConnection {
                 .group(eventLoop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeoutMs())
+                .resolver(ProxyTunnels.resolver(settings.proxy()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
+                        ChannelHandler proxy = ProxyTunnels.firstHandler(settings.proxy(), settings.handshakeTimeoutMs());
+                        if (proxy != null) {
+                            pipeline.addLast(proxy);
+                        }
                         if (tls) {
                             SslHandler ssl = settings.sslContext().newHandler(ch.alloc(), uri.getHost(), port);
                             ssl.setHandshakeTimeoutMillis(settings.handshakeTimeoutMs());
@@ -245,6 +253,7 @@ final class StreamConnection {
         if (closed) {
             return;
         }
+        cause = ProxyTunnels.explain(settings.proxy(), cause);
         if (ended == replacement) {
             replacement = null;
             if (channel != null) {
@@ -274,6 +283,10 @@ final class StreamConnection {
                     + settings.liveness().canaryStream() + ". The URL accepts connections but serves no market"
                     + " data; the retired path-less wss://fstream.binance.com behaves so. Check binance.ws.url"
                     + " (USDS-M needs the /market path).", cause));
+            return;
+        }
+        if (cause instanceof ProxyRefusedException refused && refused.permanent()) {
+            listener.onFatal(name, refused);
             return;
         }
         Integer status = handshakeStatus(cause);

@@ -1032,6 +1032,7 @@ public final class FakeBinanceExchange implements AutoCloseable {
      * @param framesSent data frames written by {@link #emit}, {@link #emitRaw},
      *     {@link #emitOversized} and {@link #sendToAll}; not control replies, pings or pongs
      * @param messagesReceived the text frames the client sent, in order
+     * @param remoteAddress the peer of the socket: the client, or the proxy that relays it
      */
     public record ConnectionInfo(
             long id,
@@ -1050,7 +1051,8 @@ public final class FakeBinanceExchange implements AutoCloseable {
             int pingsSent,
             int pongsReceived,
             long framesSent,
-            List<String> messagesReceived) {
+            List<String> messagesReceived,
+            InetSocketAddress remoteAddress) {
 
         public ConnectionInfo {
             requestedStreams = List.copyOf(requestedStreams);
