@@ -5,6 +5,7 @@ import io.liquidations.connect.binance.config.LiquidationTaskConfig;
 import io.liquidations.connect.binance.config.StreamMode;
 import io.liquidations.connect.binance.coverage.CoverageLedger;
 import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
+import io.liquidations.connect.binance.filter.LiquidationFilter;
 import io.liquidations.connect.binance.metrics.ConnectorMetrics;
 import io.liquidations.connect.binance.metrics.IngestCounters;
 import io.liquidations.connect.binance.queue.ErrorHandler;
@@ -65,7 +66,7 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         maxBatchSize = config.maxBatchSize();
         queue = new RecordQueue<>(config.queueCapacity(), () -> client.resumeReading());
         ForceOrderRecords records = new ForceOrderRecords(config.topic(), config.market(),
-                config.decimalHandlingMode());
+                config.decimalHandlingMode(), config.contracts());
         String connector = props.getOrDefault("name", "binance-liquidations");
         metrics = ConnectorMetrics.forTask(context, connector, props.getOrDefault(LiquidationTaskConfig.TASK_ID, "0"),
                 counters);
@@ -76,6 +77,7 @@ public class BinanceLiquidationSourceTask extends SourceTask {
                 config.behaviorOnMalformedEvent(), metrics, deduplicator);
         ledger = CoverageLedger.forConnector(connector);
         pipeline.trackRestartsIn(ledger);
+        pipeline.filterWith(liquidationFilter(config, metrics));
         client = new StreamClient(clientSettings(config), pipeline);
         List<List<String>> groups = streamGroups(config);
         List<SourceRecord> leftOver = ledger.takeHandedOver(groups.stream().flatMap(List::stream).toList());
@@ -181,6 +183,16 @@ public class BinanceLiquidationSourceTask extends SourceTask {
                         config.canaryStream(), config.canaryTimeoutMs(), config.canaryMaxSilentConnections()),
                 ConnectionAttemptBudget.shared(config.attemptsPerSecond(), config.attemptsPerFiveMinutes()),
                 "binance-liquidations-io", config.proxy());
+    }
+
+    /** All-market only: the connector's own market (unless both are asked for), then include/exclude. */
+    private static LiquidationFilter liquidationFilter(LiquidationTaskConfig config, ConnectorMetrics metrics) {
+        if (config.streamMode() != StreamMode.ALL_MARKET) {
+            return LiquidationFilter.NONE;
+        }
+        return new LiquidationFilter(config.symbolPatterns(),
+                config.writesBothMarkets() ? null : config.binanceMarket().marketType(),
+                reason -> metrics.liquidationFiltered(reason.tag()));
     }
 
     /** Stream names of this task, cut into connections of at most {@code streams.per.connection}. */

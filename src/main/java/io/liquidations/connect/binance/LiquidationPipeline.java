@@ -7,6 +7,7 @@ import io.liquidations.connect.binance.decode.DecodedFrame;
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
 import io.liquidations.connect.binance.decode.ForceOrderFrameDecoder;
 import io.liquidations.connect.binance.decode.MalformedFrameException;
+import io.liquidations.connect.binance.filter.LiquidationFilter;
 import io.liquidations.connect.binance.metrics.ConnectorMetrics;
 import io.liquidations.connect.binance.metrics.ReconnectReason;
 import io.liquidations.connect.binance.queue.ErrorHandler;
@@ -49,6 +50,8 @@ final class LiquidationPipeline implements StreamListener {
     private final Map<String, List<String>> streamsOf = new HashMap<>();
     /** Where a stopped task left its coverage end times; null when restarts are not tracked. */
     private CoverageLedger ledger;
+    /** Which liquidations of a frame are written (all-market: own market, include/exclude). */
+    private LiquidationFilter eventFilter = LiquidationFilter.NONE;
 
     LiquidationPipeline(ForceOrderRecords records, StreamGapRecords gapRecords, RecordQueue<SourceRecord> queue,
             ErrorHandler errors, MalformedEventBehavior onMalformed, ConnectorMetrics metrics,
@@ -71,6 +74,7 @@ final class LiquidationPipeline implements StreamListener {
         } catch (MalformedFrameException e) {
             return malformed(connection, e.getMessage(), text, e);
         }
+        frame = eventFilter.apply(frame);
         if (frame instanceof DecodedFrame.Liquidations liquidations) {
             List<SourceRecord> converted = new ArrayList<>(liquidations.events().size());
             for (ForceOrderEvent event : liquidations.events()) {
@@ -112,6 +116,11 @@ final class LiquidationPipeline implements StreamListener {
     @Override
     public void onConnecting(String connection) {
         metrics.connectionAttempt();
+    }
+
+    /** Only the liquidations this filter keeps are written; the others are counted by the filter. */
+    void filterWith(LiquidationFilter filter) {
+        this.eventFilter = filter;
     }
 
     /** Restarts are reported as gaps: coverage end times left by a stopped task of the connector are taken here. */

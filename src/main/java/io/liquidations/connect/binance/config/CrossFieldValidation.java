@@ -29,10 +29,10 @@ public final class CrossFieldValidation {
         Object symbols = parsed.get(LiquidationSourceConfig.SYMBOLS);
         if (mode != null && symbols instanceof List<?> list) {
             boolean allMarket = ConfigEnums.parse(StreamMode.class, mode.toString()) == StreamMode.ALL_MARKET;
-            if (!allMarket && list.isEmpty()) {
+            if (!allMarket && list.isEmpty() && !discovers(parsed)) {
                 problems.add(new Problem(LiquidationSourceConfig.SYMBOLS, "symbols is empty: list the contracts to"
-                        + " follow, e.g. symbols=BTCUSDT,ETHUSDT, or set stream.mode=all-market to follow every"
-                        + " contract"));
+                        + " follow, e.g. symbols=BTCUSDT,ETHUSDT, set symbols.discovery=exchangeInfo to follow what"
+                        + " the exchange lists, or set stream.mode=all-market to follow every contract"));
             }
             if (allMarket && !list.isEmpty()) {
                 problems.add(new Problem(LiquidationSourceConfig.SYMBOLS, "stream.mode=all-market follows every"
@@ -47,6 +47,55 @@ public final class CrossFieldValidation {
                     + cap + ") is below reconnect.backoff.initial.ms (" + first + "): raise it to at least " + first));
         }
         problems.addAll(proxyProblems(parsed));
+        problems.addAll(symbolSourceProblems(parsed));
+        return problems;
+    }
+
+    private static boolean discovers(Map<String, ?> parsed) {
+        return parsed.get(LiquidationSourceConfig.SYMBOLS_DISCOVERY) instanceof String discovery
+                && discovery.trim().equalsIgnoreCase(LiquidationSourceConfig.EXCHANGE_INFO);
+    }
+
+    /**
+     * Where the symbols come from: a list, discovery, or the all-market stream, never two at once; filters only
+     * where there is something to filter; discovery needs a REST URL.
+     */
+    static List<Problem> symbolSourceProblems(Map<String, ?> parsed) {
+        List<Problem> problems = new ArrayList<>();
+        Object mode = parsed.get(LiquidationSourceConfig.STREAM_MODE);
+        if (mode == null) {
+            return problems;
+        }
+        boolean allMarket = ConfigEnums.parse(StreamMode.class, mode.toString()) == StreamMode.ALL_MARKET;
+        boolean discovery = discovers(parsed);
+        if (discovery && allMarket) {
+            problems.add(new Problem(LiquidationSourceConfig.SYMBOLS_DISCOVERY, "stream.mode=all-market already"
+                    + " follows every contract: set symbols.discovery=none and choose what is written with"
+                    + " symbols.include and symbols.exclude"));
+        } else if (discovery && parsed.get(LiquidationSourceConfig.SYMBOLS) instanceof List<?> list
+                && !list.isEmpty()) {
+            problems.add(new Problem(LiquidationSourceConfig.SYMBOLS, "symbols.discovery=exchangeInfo builds the"
+                    + " symbol list itself: leave symbols empty and narrow the list with symbols.include,"
+                    + " symbols.exclude and the other symbols.* filters, or set symbols.discovery=none"));
+        }
+        if (!discovery && !allMarket) {
+            for (String key : List.of(LiquidationSourceConfig.SYMBOLS_INCLUDE, LiquidationSourceConfig.SYMBOLS_EXCLUDE)) {
+                if (parsed.get(key) instanceof String pattern && !pattern.isBlank()) {
+                    problems.add(new Problem(key, key + " filters discovered symbols or the all-market stream, but"
+                            + " symbols are listed explicitly here: edit symbols instead, or set"
+                            + " symbols.discovery=exchangeInfo"));
+                }
+            }
+        }
+        Object market = parsed.get(LiquidationSourceConfig.MARKET);
+        if (discovery && market != null && parsed.get(LiquidationSourceConfig.TESTNET) instanceof Boolean testnet
+                && LiquidationSourceConfig.restUrl((String) parsed.get(LiquidationSourceConfig.REST_URL),
+                        (String) parsed.get(LiquidationSourceConfig.WS_URL), BinanceMarket.fromConfig(market.toString()),
+                        testnet) == null) {
+            problems.add(new Problem(LiquidationSourceConfig.REST_URL, "symbols.discovery=exchangeInfo needs"
+                    + " exchangeInfo, and binance.ws.url is not on a Binance host whose REST URL is known: set"
+                    + " binance.rest.url, e.g. https://fapi.binance.com"));
+        }
         return problems;
     }
 

@@ -282,7 +282,9 @@ final class StreamConnection {
                     + " and never received a frame, not even on the canary stream "
                     + settings.liveness().canaryStream() + ". The URL accepts connections but serves no market"
                     + " data; the retired path-less wss://fstream.binance.com behaves so. Check binance.ws.url"
-                    + " (USDS-M needs the /market path).", cause));
+                    + " (USDS-M needs the /market path; on COIN-M, sources disagree on whether dstream moved to"
+                    + " /market too: if wss://dstream.binance.com stays silent, try wss://dstream.binance.com/market).",
+                    cause));
             return;
         }
         if (cause instanceof ProxyRefusedException refused && refused.permanent()) {
