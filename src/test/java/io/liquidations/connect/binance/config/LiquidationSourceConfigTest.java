@@ -96,6 +96,10 @@ class LiquidationSourceConfigTest {
                 LiquidationSourceConfig.DECIMAL_HANDLING_MODE, "STRING",
                 LiquidationSourceConfig.BEHAVIOR_ON_MALFORMED_EVENT, "fail",
                 LiquidationSourceConfig.TOPIC, "liq.coin-m_1"));
+        // Binance's own host, so exchangeInfo would be asked: not from a unit test.
+        symbols.put(LiquidationSourceConfig.SYMBOLS_VALIDATION, "none");
+        // COIN-M reads its contract sizes at start: from a loopback port nobody listens on, here.
+        symbols.put(LiquidationSourceConfig.REST_URL, "http://127.0.0.1:9");
         Map<String, String> allMarket = Map.of(
                 LiquidationSourceConfig.WS_URL, "ws://localhost:8080/market/",
                 LiquidationSourceConfig.STREAM_MODE, "ALL-MARKET",
