@@ -30,8 +30,11 @@
 --
 -- Notional = averagePrice * filledAccumulatedQuantity: what the liquidation order actually filled,
 -- at the price it filled at (price is the limit price of the order). For USDS-M contracts it is in the
--- quote asset (USDT or USDC). For COIN-M contracts (marketType 2) quantity counts contracts, so
--- this product is not a USD amount there.
+-- quote asset (USDT or USDC). For COIN-M contracts quantity counts contracts of contractSize USD each
+-- (contractSize comes from exchangeInfo and is null on USDS-M), so there the notional in USD is
+-- filledAccumulatedQuantity * contractSize. A COIN-M record carries contractSize whenever the
+-- connector could read exchangeInfo at start; without it, this falls back to price * quantity,
+-- which for COIN-M is not a USD amount.
 
 -- Process the whole topic, not only what arrives after the queries start.
 SET 'auto.offset.reset' = 'earliest';
@@ -63,7 +66,12 @@ CREATE STREAM IF NOT EXISTS liquidation_notional
     filledAccumulatedQuantity,
     tradeTime,
     marketType,
-    CAST(averagePrice AS DECIMAL(18, 8)) * CAST(filledAccumulatedQuantity AS DECIMAL(18, 8)) AS notional
+    contractSize,
+    CASE
+      WHEN contractSize IS NOT NULL
+        THEN CAST(filledAccumulatedQuantity AS DECIMAL(18, 8)) * CAST(contractSize AS DECIMAL(18, 8))
+      ELSE CAST(averagePrice AS DECIMAL(18, 8)) * CAST(filledAccumulatedQuantity AS DECIMAL(18, 8))
+    END AS notional
   FROM liquidations
   EMIT CHANGES;
 

@@ -6,6 +6,7 @@ import io.liquidations.connect.binance.config.LiquidationTaskConfig;
 import io.liquidations.connect.binance.config.StreamMode;
 import io.liquidations.connect.binance.coverage.CoverageLedger;
 import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
+import io.liquidations.connect.binance.filter.LiquidationFilter;
 import io.liquidations.connect.binance.metrics.ConnectorMetrics;
 import io.liquidations.connect.binance.metrics.IngestCounters;
 import io.liquidations.connect.binance.queue.ErrorHandler;
@@ -90,11 +91,13 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         metrics.watchQueue(queue::size, queue.capacity());
         deduplicator = new LiquidationDeduplicator();
         pipeline = new LiquidationPipeline(
-                new ForceOrderRecords(config.topic(), config.market(), config.decimalHandlingMode()),
+                new ForceOrderRecords(config.topic(), config.market(), config.decimalHandlingMode(),
+                        config.contracts()),
                 new StreamGapRecords(config.gapsTopic(), config.market()), queue, errors,
                 config.behaviorOnMalformedEvent(), metrics, deduplicator);
         ledger = CoverageLedger.forConnector(connector);
         pipeline.trackRestartsIn(ledger);
+        pipeline.filterWith(liquidationFilter(config, metrics));
         Map<String, List<String>> groups = streamGroups(config, connector + "/task-" + taskId);
         groups.forEach(pipeline::follow);
         takeOverWhatAStoppedTaskLeft(config, groups);
@@ -223,7 +226,17 @@ public class BinanceLiquidationSourceTask extends SourceTask {
                 new StreamClientSettings.Liveness(config.pingIntervalMs(), config.pongTimeoutMs(),
                         config.canaryStream(), config.canaryTimeoutMs(), config.canaryMaxSilentConnections()),
                 ConnectionAttemptBudget.shared(config.attemptsPerSecond(), config.attemptsPerFiveMinutes()),
-                resolver, "binance-liquidations-io");
+                resolver, "binance-liquidations-io", config.proxy());
+    }
+
+    /** All-market only: the connector's own market (unless both are asked for), then include/exclude. */
+    private static LiquidationFilter liquidationFilter(LiquidationTaskConfig config, ConnectorMetrics metrics) {
+        if (config.streamMode() != StreamMode.ALL_MARKET) {
+            return LiquidationFilter.NONE;
+        }
+        return new LiquidationFilter(config.symbolPatterns(),
+                config.writesBothMarkets() ? null : config.binanceMarket().marketType(),
+                reason -> metrics.liquidationFiltered(reason.tag()));
     }
 
     /** The streams of the whole connector (every task's), from the connector's own config. */

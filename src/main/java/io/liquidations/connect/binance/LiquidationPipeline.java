@@ -7,6 +7,7 @@ import io.liquidations.connect.binance.decode.DecodedFrame;
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
 import io.liquidations.connect.binance.decode.ForceOrderFrameDecoder;
 import io.liquidations.connect.binance.decode.MalformedFrameException;
+import io.liquidations.connect.binance.filter.LiquidationFilter;
 import io.liquidations.connect.binance.metrics.ConnectorMetrics;
 import io.liquidations.connect.binance.stream.ReconnectReason;
 import io.liquidations.connect.binance.queue.ErrorHandler;
@@ -56,6 +57,8 @@ final class LiquidationPipeline implements StreamListener {
     private final Map<String, GroupCoverage> groups = new HashMap<>();
     /** Where a stopped task of the connector left its coverage end times; null when restarts are not tracked. */
     private CoverageLedger ledger;
+    /** Which liquidations of a frame are written (all-market: own market, include/exclude). */
+    private LiquidationFilter eventFilter = LiquidationFilter.NONE;
 
     /** A group's streams, and since when they are not covered (null while covered, or never covered yet). */
     private static final class GroupCoverage {
@@ -83,6 +86,11 @@ final class LiquidationPipeline implements StreamListener {
     /** Restarts are reported as gaps: coverage end times left by a stopped task of the connector are taken here. */
     void trackRestartsIn(CoverageLedger ledger) {
         this.ledger = ledger;
+    }
+
+    /** Only the liquidations this filter keeps are written; the others are counted by the filter. */
+    void filterWith(LiquidationFilter filter) {
+        this.eventFilter = filter;
     }
 
     /** Which streams a group carries, so that a frame's trouble can be reported for them; before it connects. */
@@ -113,6 +121,11 @@ final class LiquidationPipeline implements StreamListener {
                 metrics.duplicateDropped();
                 continue;
             }
+            if (!eventFilter.keeps(event)) {
+                // Left out, and counted, once: the copy from another leg is a duplicate.
+                deduplicator.remember(key, receivedAtMillis);
+                continue;
+            }
             ReceivedLiquidation received = new ReceivedLiquidation(event, liquidations.stream(), receivedAtMillis);
             SourceRecord record;
             try {
@@ -129,6 +142,9 @@ final class LiquidationPipeline implements StreamListener {
             keepReading &= queue.add(new Queued(received, record));
         }
         for (DecodedFrame.RejectedEvent rejected : liquidations.rejected()) {
+            if (!eventFilter.keepsUnreadable(rejected.symbol())) {
+                continue;
+            }
             keepReading &= malformed(group, liquidations.stream(), rejected.symbol(), rejected.reason(), text,
                     previousFrameAtMillis, receivedAtMillis, null);
         }

@@ -28,6 +28,7 @@ class BinanceLiquidationSourceConnectorTest {
         Map<String, String> props = new HashMap<>();
         props.put(LiquidationSourceConfig.SYMBOLS, String.join(",", symbols));
         props.put(LiquidationSourceConfig.TOPIC, "liquidations");
+        props.put(LiquidationSourceConfig.SYMBOLS_VALIDATION, "none");
         BinanceLiquidationSourceConnector connector = new BinanceLiquidationSourceConnector();
         connector.start(props);
         return connector.taskConfigs(maxTasks);

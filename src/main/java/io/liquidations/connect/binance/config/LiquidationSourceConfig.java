@@ -1,5 +1,8 @@
 package io.liquidations.connect.binance.config;
 
+import io.liquidations.connect.binance.discovery.SymbolSelection;
+import io.liquidations.connect.binance.proxy.ProxySettings;
+import io.liquidations.connect.binance.proxy.ProxyType;
 import io.liquidations.connect.binance.record.DecimalHandlingMode;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +18,26 @@ import org.apache.kafka.common.config.types.Password;
 public class LiquidationSourceConfig extends AbstractConfig {
 
     public static final String WS_URL = "binance.ws.url";
+    /** The production USDⓈ-M URL: what an empty {@value #WS_URL} means with the default market. */
     public static final String WS_URL_DEFAULT = "wss://fstream.binance.com/market";
     public static final String MARKET = "binance.market";
+    public static final String TESTNET = "binance.testnet";
+    public static final String REST_URL = "binance.rest.url";
+    public static final String REST_TIMEOUT_MS = "binance.rest.timeout.ms";
+    public static final String SYMBOLS_DISCOVERY = "symbols.discovery";
+    public static final String SYMBOLS_VALIDATION = "symbols.validation";
+    public static final String SYMBOLS_REFRESH_INTERVAL_MS = "symbols.refresh.interval.ms";
+    public static final String SYMBOLS_CONTRACT_TYPES = "symbols.contract.types";
+    public static final String SYMBOLS_STATUS = "symbols.status";
+    public static final String SYMBOLS_QUOTE_ASSETS = "symbols.quote.assets";
+    public static final String SYMBOLS_MARGIN_ASSETS = "symbols.margin.assets";
+    public static final String SYMBOLS_INCLUDE = "symbols.include";
+    public static final String SYMBOLS_EXCLUDE = "symbols.exclude";
+    public static final String ALL_MARKET_MARKETS = "all.market.markets";
+    public static final String EXCHANGE_INFO = "exchangeInfo";
+    public static final String NONE = "none";
+    public static final String MARKETS_OWN = "own";
+    public static final String MARKETS_BOTH = "both";
     public static final String STREAM_MODE = "stream.mode";
     public static final String SYMBOLS = "symbols";
     public static final String STREAMS_PER_CONNECTION = "streams.per.connection";
@@ -47,6 +68,11 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public static final String BEHAVIOR_ON_MALFORMED_EVENT = "behavior.on.malformed.event";
     public static final String QUEUE_CAPACITY = "queue.capacity";
     public static final String MAX_BATCH_SIZE = "max.batch.size";
+    public static final String PROXY_TYPE = "proxy.type";
+    public static final String PROXY_HOST = "proxy.host";
+    public static final String PROXY_PORT = "proxy.port";
+    public static final String PROXY_USERNAME = "proxy.username";
+    public static final String PROXY_PASSWORD = "proxy.password";
 
     private static final String GROUP_EXCHANGE = "Exchange";
     private static final String GROUP_STREAMS = "Streams";
@@ -54,6 +80,7 @@ public class LiquidationSourceConfig extends AbstractConfig {
     private static final String GROUP_TLS = "TLS";
     private static final String GROUP_RECORDS = "Records";
     private static final String GROUP_DELIVERY = "Delivery";
+    private static final String GROUP_PROXY = "Proxy";
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -68,16 +95,34 @@ public class LiquidationSourceConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(WS_URL, Type.STRING, WS_URL_DEFAULT, new WebSocketUrlValidator(), Importance.HIGH,
-                "Base WebSocket URL of the Binance futures market streams. For USDS-M futures it must keep the /market"
-                        + " path: the path-less URL still connects but sends no liquidations. The connector appends"
-                        + " /stream?streams=... itself.",
+        def.define(WS_URL, Type.STRING, "", new WebSocketUrlValidator(), Importance.HIGH,
+                "Base WebSocket URL of the Binance futures market streams. Empty takes the market's default:"
+                        + " wss://fstream.binance.com/market (usds-m) or wss://dstream.binance.com (coin-m); with"
+                        + " binance.testnet=true wss://fstream.binancefuture.com or wss://dstream.binancefuture.com."
+                        + " For USDS-M futures it must keep the /market path: the path-less URL still connects but"
+                        + " sends no liquidations. Sources disagree on whether COIN-M moved to a /market path too: if"
+                        + " wss://dstream.binance.com stays silent, try wss://dstream.binance.com/market. The"
+                        + " connector appends /stream?streams=... itself.",
                 GROUP_EXCHANGE, ++order, Width.LONG, "WebSocket base URL");
         def.define(MARKET, Type.STRING, "usds-m", ConfigDef.CaseInsensitiveValidString.in("usds-m", "coin-m"),
                 Importance.MEDIUM,
-                "Which futures market the URL serves. Stored in each record's source partition, so that offsets of"
-                        + " different markets never mix.",
+                "Which futures market to follow: usds-m (USDS-margined, e.g. BTCUSDT) or coin-m (coin-margined,"
+                        + " e.g. BTCUSD_PERP). Picks the default URLs, the canary and the exchangeInfo endpoint, and is"
+                        + " stored in each record's source partition, so that offsets of different markets never mix.",
                 GROUP_EXCHANGE, ++order, Width.SHORT, "Market");
+        def.define(TESTNET, Type.BOOLEAN, false, Importance.LOW,
+                "Take the testnet hosts as default URLs (WebSocket and REST). Testnet liquidations may be rare or"
+                        + " absent; an explicit binance.ws.url or binance.rest.url still wins.",
+                GROUP_EXCHANGE, ++order, Width.SHORT, "Testnet");
+        def.define(REST_URL, Type.STRING, "", new RestUrlValidator(), Importance.LOW,
+                "Base URL of Binance's REST API, used for exchangeInfo (symbols.discovery, symbols.validation)."
+                        + " Empty takes the market's default (https://fapi.binance.com, https://dapi.binance.com, or"
+                        + " https://testnet.binancefuture.com on testnet); with a binance.ws.url on another host than"
+                        + " Binance's, empty means no REST calls at all.",
+                GROUP_EXCHANGE, ++order, Width.LONG, "REST base URL");
+        def.define(REST_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 120_000L), Importance.LOW,
+                "How long one REST request (connect, proxy, TLS, the whole answer) may take.",
+                GROUP_EXCHANGE, ++order, Width.SHORT, "REST timeout (ms)");
 
         order = 0;
         def.define(STREAM_MODE, Type.STRING, ConfigEnums.configValue(StreamMode.SYMBOLS),
@@ -103,6 +148,53 @@ public class LiquidationSourceConfig extends AbstractConfig {
                         + " more connection per streams.per.connection streams and its connection attempts; their"
                         + " rotations are staggered so that they never rotate together.",
                 GROUP_STREAMS, ++order, Width.SHORT, "Connections per stream");
+        def.define(SYMBOLS_DISCOVERY, Type.STRING, NONE, ConfigDef.CaseInsensitiveValidString.in(NONE, EXCHANGE_INFO),
+                Importance.HIGH,
+                "'none' follows the symbols listed in 'symbols'. 'exchangeInfo' builds the list from the market's"
+                        + " exchangeInfo with the symbols.* filters and refreshes it every"
+                        + " symbols.refresh.interval.ms, so that new listings are followed and delisted contracts"
+                        + " dropped without a restart; 'symbols' stays empty then.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Symbol discovery");
+        def.define(SYMBOLS_VALIDATION, Type.STRING, EXCHANGE_INFO,
+                ConfigDef.CaseInsensitiveValidString.in(EXCHANGE_INFO, NONE), Importance.LOW,
+                "With an explicit symbol list, 'exchangeInfo' checks each name against the market's exchangeInfo in"
+                        + " validate() and start() and refuses unknown ones, with the closest listed name. When"
+                        + " exchangeInfo cannot be reached the check is skipped with a warning in the log, never a"
+                        + " failure. 'none' skips it.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Symbol validation");
+        def.define(SYMBOLS_REFRESH_INTERVAL_MS, Type.LONG, 3_600_000L, Range.between(500L, 7 * 86_400_000L),
+                Importance.LOW,
+                "How often discovery re-reads exchangeInfo. The tasks are reconfigured only when the list changed; a"
+                        + " failed refresh keeps the last good list and is retried sooner, with backoff.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Symbol refresh interval (ms)");
+        def.define(SYMBOLS_CONTRACT_TYPES, Type.LIST, "PERPETUAL", Importance.LOW,
+                "Discovery: contract types to follow (PERPETUAL, CURRENT_QUARTER, NEXT_QUARTER, ...). Empty: all.",
+                GROUP_STREAMS, ++order, Width.MEDIUM, "Contract types");
+        def.define(SYMBOLS_STATUS, Type.STRING, "TRADING", Importance.LOW,
+                "Discovery: the status a contract must have (status on USDS-M, contractStatus on COIN-M). Empty: any.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Contract status");
+        def.define(SYMBOLS_QUOTE_ASSETS, Type.LIST, "", Importance.LOW,
+                "Discovery: quote assets to follow, e.g. USDT,USDC. Empty: all.",
+                GROUP_STREAMS, ++order, Width.MEDIUM, "Quote assets");
+        def.define(SYMBOLS_MARGIN_ASSETS, Type.LIST, "", Importance.LOW,
+                "Discovery: margin assets to follow, e.g. USDT, or BTC,ETH on COIN-M. Empty: all.",
+                GROUP_STREAMS, ++order, Width.MEDIUM, "Margin assets");
+        def.define(SYMBOLS_INCLUDE, Type.STRING, "", new RegexValidator(), Importance.MEDIUM,
+                "A regular expression the whole symbol must match (case-insensitive), e.g. (BTC|ETH|SOL).*. With"
+                        + " discovery it selects contracts; in all-market mode it decides which liquidations are"
+                        + " written (the others are counted, never written). Empty: all.",
+                GROUP_STREAMS, ++order, Width.LONG, "Include symbols");
+        def.define(SYMBOLS_EXCLUDE, Type.STRING, "", new RegexValidator(), Importance.MEDIUM,
+                "A regular expression of symbols to leave out (case-insensitive), applied after symbols.include,"
+                        + " e.g. .*_\\d{6} for dated contracts. Empty: none.",
+                GROUP_STREAMS, ++order, Width.LONG, "Exclude symbols");
+        def.define(ALL_MARKET_MARKETS, Type.STRING, MARKETS_OWN,
+                ConfigDef.CaseInsensitiveValidString.in(MARKETS_OWN, MARKETS_BOTH), Importance.LOW,
+                "Since 2026-06-30 !forceOrder@arr carries USDS-M and COIN-M events, marked by st (1, 2), on both"
+                        + " hosts. 'own' writes only the events of binance.market, so that one connector per market"
+                        + " never writes an event twice; 'both' writes every event (one connector for both markets)."
+                        + " Events without st are taken to be of binance.market.",
+                GROUP_STREAMS, ++order, Width.SHORT, "All-market: markets written");
 
         order = 0;
         def.define(HANDSHAKE_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 120_000L), Importance.LOW,
@@ -211,15 +303,97 @@ public class LiquidationSourceConfig extends AbstractConfig {
         def.define(MAX_BATCH_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
                 "Most records handed to the worker by one poll().",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Maximum batch size");
+
+        order = 0;
+        def.define(PROXY_TYPE, Type.STRING, ConfigEnums.configValue(ProxyType.NONE),
+                ConfigEnums.validator(ProxyType.class), Importance.MEDIUM,
+                "How the WebSocket and REST connections reach Binance. 'none' connects directly; 'http' tunnels"
+                        + " through an HTTP proxy with CONNECT; 'socks5' goes through a SOCKS5 proxy. TLS and"
+                        + " host-name verification run end to end through the tunnel, and the proxy resolves"
+                        + " Binance's host names.",
+                GROUP_PROXY, ++order, Width.SHORT, "Proxy type");
+        def.define(PROXY_HOST, Type.STRING, "", Importance.MEDIUM,
+                "Host name or address of the proxy. Required unless proxy.type=none.",
+                GROUP_PROXY, ++order, Width.MEDIUM, "Proxy host");
+        def.define(PROXY_PORT, Type.INT, 0, Range.between(0, 65_535), Importance.MEDIUM,
+                "Port of the proxy. Required unless proxy.type=none.",
+                GROUP_PROXY, ++order, Width.SHORT, "Proxy port");
+        def.define(PROXY_USERNAME, Type.STRING, "", Importance.LOW,
+                "User name for the proxy (HTTP Basic, or SOCKS5 user name and password). Empty for a proxy without"
+                        + " authentication. An HTTP proxy receives it before TLS starts, as every HTTP proxy does.",
+                GROUP_PROXY, ++order, Width.MEDIUM, "Proxy user name");
+        def.define(PROXY_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                "Password for the proxy; needs proxy.username. Never logged. Keep it out of the stored connector"
+                        + " config with a config provider, e.g. ${file:/etc/kafka/secrets.properties:proxy.password}.",
+                GROUP_PROXY, ++order, Width.MEDIUM, "Proxy password");
         return def;
     }
 
+    /** The configured URL, or the market's default (testnet's with binance.testnet=true). */
     public String webSocketUrl() {
-        return getString(WS_URL).trim();
+        String configured = getString(WS_URL).trim();
+        return configured.isEmpty() ? binanceMarket().defaultWebSocketUrl(testnet()) : configured;
     }
 
     public String market() {
         return getString(MARKET).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public BinanceMarket binanceMarket() {
+        return BinanceMarket.fromConfig(getString(MARKET));
+    }
+
+    public boolean testnet() {
+        return getBoolean(TESTNET);
+    }
+
+    /**
+     * The configured REST URL; else the market's default when the WebSocket URL is a default one or on one of
+     * Binance's known hosts; else null: no REST calls for a relay or simulator whose REST counterpart is unknown.
+     */
+    public String restUrl() {
+        return restUrl(getString(REST_URL), getString(WS_URL), binanceMarket(), testnet());
+    }
+
+    static String restUrl(String configured, String webSocketUrl, BinanceMarket market, boolean testnet) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        if (webSocketUrl == null || webSocketUrl.isBlank()) {
+            return market.defaultRestUrl(testnet);
+        }
+        return BinanceMarket.restUrlForKnownWebSocketHost(webSocketUrl);
+    }
+
+    public long restTimeoutMs() {
+        return getLong(REST_TIMEOUT_MS);
+    }
+
+    public boolean discoversSymbols() {
+        return getString(SYMBOLS_DISCOVERY).trim().equalsIgnoreCase(EXCHANGE_INFO);
+    }
+
+    public boolean validatesSymbols() {
+        return getString(SYMBOLS_VALIDATION).trim().equalsIgnoreCase(EXCHANGE_INFO);
+    }
+
+    public long symbolsRefreshIntervalMs() {
+        return getLong(SYMBOLS_REFRESH_INTERVAL_MS);
+    }
+
+    public SymbolSelection symbolSelection() {
+        return new SymbolSelection(java.util.Set.copyOf(getList(SYMBOLS_CONTRACT_TYPES)), getString(SYMBOLS_STATUS),
+                java.util.Set.copyOf(getList(SYMBOLS_QUOTE_ASSETS)), java.util.Set.copyOf(getList(SYMBOLS_MARGIN_ASSETS)),
+                symbolPatterns());
+    }
+
+    public SymbolSelection.SymbolPatterns symbolPatterns() {
+        return SymbolSelection.SymbolPatterns.of(getString(SYMBOLS_INCLUDE), getString(SYMBOLS_EXCLUDE));
+    }
+
+    /** In all-market mode: whether events of the other market (by their st) are written too. */
+    public boolean writesBothMarkets() {
+        return getString(ALL_MARKET_MARKETS).trim().equalsIgnoreCase(MARKETS_BOTH);
     }
 
     public StreamMode streamMode() {
@@ -273,7 +447,7 @@ public class LiquidationSourceConfig extends AbstractConfig {
             return null;
         }
         if (configured.equalsIgnoreCase(CANARY_AUTO)) {
-            return market().equals("coin-m") ? "btcusd_perp@markPrice@1s" : "btcusdt@markPrice@1s";
+            return binanceMarket().canaryStream();
         }
         return configured;
     }
@@ -333,5 +507,10 @@ public class LiquidationSourceConfig extends AbstractConfig {
 
     public int maxBatchSize() {
         return getInt(MAX_BATCH_SIZE);
+    }
+
+    public ProxySettings proxy() {
+        return new ProxySettings(ConfigEnums.parse(ProxyType.class, getString(PROXY_TYPE)), getString(PROXY_HOST),
+                getInt(PROXY_PORT), getString(PROXY_USERNAME), getPassword(PROXY_PASSWORD));
     }
 }

@@ -9,12 +9,16 @@ public final class LiquidationTaskConfig extends LiquidationSourceConfig {
     public static final String TASK_SYMBOLS = "task.symbols";
     /** Set by the connector: the task's index, the {@code task} tag of metrics reported outside the worker's. */
     public static final String TASK_ID = "task.id";
+    /** Set by the connector: pair and contract size of the task's COIN-M contracts, from exchangeInfo. */
+    public static final String TASK_CONTRACTS = "task.contracts";
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_SYMBOLS, ConfigDef.Type.LIST, "", ConfigDef.Importance.LOW,
                     "Set by the connector: the symbols of this task.")
             .define(TASK_ID, ConfigDef.Type.STRING, "0", ConfigDef.Importance.LOW,
-                    "Set by the connector: the index of this task.");
+                    "Set by the connector: the index of this task.")
+            .define(TASK_CONTRACTS, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW,
+                    "Set by the connector: SYMBOL:PAIR:CONTRACT_SIZE of the task's COIN-M contracts.");
 
     public LiquidationTaskConfig(Map<String, String> props) {
         super(TASK_CONFIG_DEF, props);
@@ -26,5 +30,9 @@ public final class LiquidationTaskConfig extends LiquidationSourceConfig {
 
     public List<String> taskSymbols() {
         return getList(TASK_SYMBOLS);
+    }
+
+    public io.liquidations.connect.binance.discovery.ContractCatalog contracts() {
+        return io.liquidations.connect.binance.discovery.ContractCatalog.decode(getString(TASK_CONTRACTS));
     }
 }

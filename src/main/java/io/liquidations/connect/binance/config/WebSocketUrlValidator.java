@@ -17,6 +17,9 @@ public final class WebSocketUrlValidator implements ConfigDef.Validator {
     @Override
     public void ensureValid(String name, Object value) {
         String text = value == null ? "" : value.toString().trim();
+        if (text.isEmpty()) {
+            return; // the market's default
+        }
         URI uri;
         try {
             uri = new URI(text);
@@ -47,6 +50,7 @@ public final class WebSocketUrlValidator implements ConfigDef.Validator {
 
     @Override
     public String toString() {
-        return "a ws:// or wss:// base URL without query, e.g. wss://fstream.binance.com/market";
+        return "empty for the market's default, or a ws:// or wss:// base URL without query, e.g."
+                + " wss://fstream.binance.com/market";
     }
 }

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code non-liquidation-frames-total}</td><td>subscription replies and other events, skipped</td></tr>
  * <tr><td>{@code malformed-frames-total}</td><td>frames that could not be decoded</td></tr>
  * <tr><td>{@code duplicates-dropped-total}</td><td>liquidations received twice, written once</td></tr>
+ * <tr><td>{@code liquidations-filtered-total}</td><td>all-market liquidations not written, per {@code reason}:
+ *     {@code symbol} or {@code other-market}</td></tr>
  * <tr><td>{@code gap-total}, {@code gap-time-ms-total}</td><td>intervals not covered, and their length</td></tr>
  * <tr><td>{@code last-frame-age-ms}</td><td>time since the last frame (since the start before the first)</td></tr>
  * <tr><td>{@code exchange-latency-avg}, {@code -max}</td><td>receive time minus event time {@code E}, ms, over
@@ -53,6 +55,8 @@ public final class ConnectorMetrics implements AutoCloseable {
     public static final String REASON_TAG = "reason";
     public static final String GROUP_TAG = "group";
     public static final String LEG_TAG = "leg";
+    /** The reasons of {@code liquidations-filtered-total}. */
+    public static final java.util.List<String> FILTER_REASONS = java.util.List.of("symbol", "other-market");
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorMetrics.class);
     /** Sensor names are global in the worker's registry, which all tasks of all connectors share. */
@@ -65,6 +69,7 @@ public final class ConnectorMetrics implements AutoCloseable {
     private final AtomicLong connectionAttempts = new AtomicLong();
     private final Map<ReconnectReason, AtomicLong> reconnects = new EnumMap<>(ReconnectReason.class);
     private final AtomicLong duplicatesDropped = new AtomicLong();
+    private final Map<String, AtomicLong> filtered = new ConcurrentHashMap<>();
     private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong gapMillis = new AtomicLong();
     private final Sensor exchangeLatency;
@@ -100,6 +105,13 @@ public final class ConnectorMetrics implements AutoCloseable {
         measure("malformed-frames-total", "Frames that could not be decoded", counters::malformedFrames);
         measure("duplicates-dropped-total", "Liquidations received more than once (overlapping connections),"
                 + " written once", duplicatesDropped::get);
+        for (String reason : FILTER_REASONS) {
+            AtomicLong count = new AtomicLong();
+            filtered.put(reason, count);
+            sink.addMetric(sink.metricName("liquidations-filtered-total", "All-market liquidations not written, by"
+                    + " reason: symbol (symbols.include/exclude) or other-market (all.market.markets=own)",
+                    Map.of(REASON_TAG, reason)), (Measurable) (config, now) -> count.get());
+        }
         measure("gap-total", "Intervals in which the task's streams were not covered", gaps::get);
         measure("gap-time-ms-total", "Total length of those intervals, ms", gapMillis::get);
         measure("last-frame-age-ms", "Time since the last frame, ms (since the task started, before the first)",
@@ -234,6 +246,20 @@ public final class ConnectorMetrics implements AutoCloseable {
     /** A liquidation arrived: records the exchange-to-receive latency. */
     public void liquidationReceived(long eventTimeMillis, long receivedAtMillis) {
         exchangeLatency.record(receivedAtMillis - eventTimeMillis);
+    }
+
+    /** An all-market liquidation left out by the filters, never written. */
+    public void liquidationFiltered(String reason) {
+        AtomicLong count = filtered.get(reason);
+        if (count != null) {
+            count.incrementAndGet();
+        }
+    }
+
+    /** All-market liquidations left out for {@code reason}. */
+    public long liquidationsFiltered(String reason) {
+        AtomicLong count = filtered.get(reason);
+        return count == null ? 0 : count.get();
     }
 
     public void duplicateDropped() {

@@ -27,12 +27,26 @@ public final class ForceOrderRecords {
     private final String market;
     private final DecimalHandlingMode decimalMode;
     private final Schema valueSchema;
+    private final ContractDetails contracts;
 
     public ForceOrderRecords(String topic, String market, DecimalHandlingMode decimalMode) {
+        this(topic, market, decimalMode, ContractDetails.NONE);
+    }
+
+    /** @param contracts pair and contract size per symbol (COIN-M), from exchangeInfo */
+    public ForceOrderRecords(String topic, String market, DecimalHandlingMode decimalMode,
+            ContractDetails contracts) {
         this.topic = topic;
         this.market = market;
         this.decimalMode = decimalMode;
         this.valueSchema = ForceOrderSchema.valueSchema(decimalMode);
+        this.contracts = contracts;
+    }
+
+    /** The event's own market ({@code st}) when it says so, else the connector's. */
+    private String marketOf(ForceOrderEvent event) {
+        Integer st = event.marketType();
+        return st == null ? market : st == 1 ? "usds-m" : st == 2 ? "coin-m" : market;
     }
 
     public Schema valueSchema() {
@@ -57,7 +71,7 @@ public final class ForceOrderRecords {
                 .put(ForceOrderSchema.EVENT_TYPE, event.eventType())
                 .put(ForceOrderSchema.EVENT_TIME, new Date(event.eventTime()))
                 .put(ForceOrderSchema.SYMBOL, event.symbol())
-                .put(ForceOrderSchema.PAIR, event.pair())
+                .put(ForceOrderSchema.PAIR, event.pair() != null ? event.pair() : contracts.pair(event.symbol()))
                 .put(ForceOrderSchema.SIDE, event.side())
                 .put(ForceOrderSchema.ORDER_TYPE, event.orderType())
                 .put(ForceOrderSchema.TIME_IN_FORCE, event.timeInForce())
@@ -69,19 +83,26 @@ public final class ForceOrderRecords {
                 .put(ForceOrderSchema.FILLED_ACCUMULATED_QUANTITY,
                         decimal(event.filledAccumulatedQuantity(), "o.z"))
                 .put(ForceOrderSchema.TRADE_TIME, new Date(event.tradeTime()))
-                .put(ForceOrderSchema.MARKET_TYPE, event.marketType());
+                .put(ForceOrderSchema.MARKET_TYPE, event.marketType())
+                .put(ForceOrderSchema.CONTRACT_SIZE, optionalDecimal(contracts.contractSize(event.symbol()),
+                        "contractSize"));
         ConnectHeaders headers = new ConnectHeaders();
         headers.addLong(HEADER_RECEIVED_AT, receivedAtMillis);
         if (stream != null) {
             headers.addString(HEADER_STREAM, stream);
         }
         return new SourceRecord(
-                sourcePartition(market, event.symbol()),
+                sourcePartition(marketOf(event), event.symbol()),
                 Map.of(OFFSET_TRADE_TIME, event.tradeTime()),
                 topic, null,
                 ForceOrderSchema.keySchema(), event.symbol(),
                 valueSchema, value,
                 event.tradeTime(), headers);
+    }
+
+    /** Contract details come from exchangeInfo as numbers: written like the exchange's own decimals. */
+    private Object optionalDecimal(BigDecimal value, String field) {
+        return value == null ? null : decimal(value.toPlainString(), field);
     }
 
     private Object decimal(String exchangeText, String field) {

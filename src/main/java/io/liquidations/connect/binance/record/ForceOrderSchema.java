@@ -38,6 +38,7 @@ public final class ForceOrderSchema {
     public static final String FILLED_ACCUMULATED_QUANTITY = "filledAccumulatedQuantity";
     public static final String TRADE_TIME = "tradeTime";
     public static final String MARKET_TYPE = "marketType";
+    public static final String CONTRACT_SIZE = "contractSize";
 
     private ForceOrderSchema() {
     }
@@ -61,12 +62,26 @@ public final class ForceOrderSchema {
                 .field(FILLED_ACCUMULATED_QUANTITY, decimal)
                 .field(TRADE_TIME, Timestamp.SCHEMA)
                 .field(MARKET_TYPE, Schema.OPTIONAL_INT32_SCHEMA)
+                // Added last and optional (default null): records written before it stay readable, and readers
+                // of the older schema simply ignore it.
+                .field(CONTRACT_SIZE, optionalDecimalSchema(mode))
                 .build();
     }
 
     /** The key: the contract symbol, so that one symbol's liquidations stay in order on one partition. */
     public static Schema keySchema() {
         return Schema.STRING_SCHEMA;
+    }
+
+    private static Schema optionalDecimalSchema(DecimalHandlingMode mode) {
+        return switch (mode) {
+            case PRECISE -> Decimal.builder(DECIMAL_SCALE)
+                    .parameter(PRECISION_PARAMETER, Integer.toString(DECIMAL_PRECISION))
+                    .optional()
+                    .build();
+            case STRING -> Schema.OPTIONAL_STRING_SCHEMA;
+            case DOUBLE -> Schema.OPTIONAL_FLOAT64_SCHEMA;
+        };
     }
 
     private static Schema decimalSchema(DecimalHandlingMode mode) {

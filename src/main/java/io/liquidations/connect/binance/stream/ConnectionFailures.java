@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance.stream;
 
+import io.liquidations.connect.binance.proxy.ProxyRefusedException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
@@ -61,6 +62,10 @@ final class ConnectionFailures {
         if (cause instanceof UnknownHostException && !hostEverResolved) {
             return "The host " + uri.getHost() + " of binance.ws.url does not resolve: check binance.ws.url for a"
                     + " typo, and the worker's DNS";
+        }
+        if (cause instanceof ProxyRefusedException && cause.getCause() instanceof UnknownHostException
+                && !hostEverResolved) {
+            return cause.getMessage();
         }
         Throwable certificate = certificateFailure(cause);
         if (certificate != null) {

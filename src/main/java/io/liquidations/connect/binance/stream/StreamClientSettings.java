@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance.stream;
 
+import io.liquidations.connect.binance.proxy.ProxySettings;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -14,6 +15,7 @@ import io.netty.handler.ssl.SslContext;
  * @param liveness when a connection counts as dead although its socket is open
  * @param attemptBudget connection attempts shared with every other task of the JVM
  * @param resolver host name lookups, run off the event loop
+ * @param proxy how connections reach the exchange ({@link ProxySettings#NONE}: directly)
  */
 public record StreamClientSettings(
         String baseUrl,
@@ -28,7 +30,8 @@ public record StreamClientSettings(
         Liveness liveness,
         ConnectionAttemptBudget attemptBudget,
         HostResolver resolver,
-        String threadNamePrefix) {
+        String threadNamePrefix,
+        ProxySettings proxy) {
 
     /**
      * Liquidation streams are silent for hours, so their silence proves nothing. Liveness is judged by pongs to

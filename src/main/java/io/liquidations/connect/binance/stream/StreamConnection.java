@@ -1,9 +1,13 @@
 package io.liquidations.connect.binance.stream;
 
+import io.liquidations.connect.binance.proxy.ProxyRefusedException;
+import io.liquidations.connect.binance.proxy.ProxySettings;
+import io.liquidations.connect.binance.proxy.ProxyTunnels;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -174,13 +178,18 @@ final class StreamConnection {
         }
     }
 
-    /** Looks the host up off the event loop, then connects on it; a lookup that fails ends the attempt. */
+    /**
+     * Looks the host up off the event loop, then connects on it; a lookup that fails ends the attempt. Through a proxy
+     * the host looked up is the proxy's: the exchange's name goes to the proxy unresolved, since networks that only
+     * allow egress through a proxy often cannot resolve outside names at all.
+     */
     private void resolve(Attempt attempt) {
         if (closed || !isLive(attempt)) {
             return;
         }
         listener.onConnecting(name);
-        resolution.resolve(uri.getHost(), eventLoop, (addresses, failure) -> {
+        ProxySettings proxy = settings.proxy();
+        resolution.resolve(proxy.enabled() ? proxy.host() : uri.getHost(), eventLoop, (addresses, failure) -> {
             if (failure != null) {
                 onAttemptEnded(attempt, failure, false, false, System.currentTimeMillis());
             } else {
@@ -201,6 +210,13 @@ final class StreamConnection {
         int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
         // Legs of a group spread over the host's addresses, and a leg that keeps failing moves on to the next one.
         InetAddress address = addresses.get((index + backoff.failures()) % addresses.size());
+        ProxySettings proxy = settings.proxy();
+        InetSocketAddress destination = proxy.enabled() ? InetSocketAddress.createUnresolved(uri.getHost(), port)
+                : new InetSocketAddress(address, port);
+        ChannelHandler tunnel = proxy.enabled()
+                ? ProxyTunnels.firstHandler(proxy, new InetSocketAddress(address, proxy.port()),
+                        settings.handshakeTimeoutMs())
+                : null;
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
                 .channel(NioSocketChannel.class)
@@ -210,6 +226,10 @@ final class StreamConnection {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
+                        if (tunnel != null) {
+                            // First, so that TLS and host-name verification run end to end through the tunnel.
+                            pipeline.addLast(tunnel);
+                        }
                         if (tls) {
                             // The name, not the address: certificates and SNI are about the host name.
                             SslHandler ssl = settings.sslContext().newHandler(ch.alloc(), uri.getHost(), port);
@@ -223,7 +243,7 @@ final class StreamConnection {
                         pipeline.addLast(new StreamFrameHandler(StreamConnection.this, attempt, settings));
                     }
                 });
-        ChannelFuture connecting = bootstrap.connect(new InetSocketAddress(address, port));
+        ChannelFuture connecting = bootstrap.connect(destination);
         // The attempt knows its channel before the listener can run: a connect that fails at once (registration)
         // completes the future before connect() returns, and the listener then runs right here.
         attempt.channel = connecting.channel();
@@ -374,6 +394,7 @@ final class StreamConnection {
         if (closing.remove(ended) || closed) {
             return;
         }
+        cause = ProxyTunnels.explain(settings.proxy(), cause);
         ReconnectReason reason = ConnectionFailures.reconnectReason(cause, opened);
         if (ended == replacement) {
             replacement = null;
@@ -411,7 +432,13 @@ final class StreamConnection {
                     + " and never received a frame, not even on the canary stream "
                     + settings.liveness().canaryStream() + ". The URL accepts connections but serves no market"
                     + " data; the retired path-less wss://fstream.binance.com behaves so. Check binance.ws.url"
-                    + " (USDS-M needs the /market path).", cause));
+                    + " (USDS-M needs the /market path; on COIN-M, sources disagree on whether dstream moved to"
+                    + " /market too: if wss://dstream.binance.com stays silent, try wss://dstream.binance.com/market).",
+                    cause));
+            return;
+        }
+        if (cause instanceof ProxyRefusedException refused && refused.permanent()) {
+            listener.onFatal(name, refused);
             return;
         }
         String diagnosis = failures.diagnose(cause, resolution.everResolved());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,8 @@ class LiquidationSourceConfigTest {
     private static Map<String, String> valid() {
         Map<String, String> props = new HashMap<>();
         props.put(LiquidationSourceConfig.SYMBOLS, "BTCUSDT,ETHUSDT");
+        // Unit tests never reach for Binance: the exchangeInfo check has tests of its own, on the fake exchange.
+        props.put(LiquidationSourceConfig.SYMBOLS_VALIDATION, "none");
         return props;
     }
 
@@ -93,6 +96,10 @@ class LiquidationSourceConfigTest {
                 LiquidationSourceConfig.DECIMAL_HANDLING_MODE, "STRING",
                 LiquidationSourceConfig.BEHAVIOR_ON_MALFORMED_EVENT, "fail",
                 LiquidationSourceConfig.TOPIC, "liq.coin-m_1"));
+        // Binance's own host, so exchangeInfo would be asked: not from a unit test.
+        symbols.put(LiquidationSourceConfig.SYMBOLS_VALIDATION, "none");
+        // COIN-M reads its contract sizes at start: from a loopback port nobody listens on, here.
+        symbols.put(LiquidationSourceConfig.REST_URL, "http://127.0.0.1:9");
         Map<String, String> allMarket = Map.of(
                 LiquidationSourceConfig.WS_URL, "ws://localhost:8080/market/",
                 LiquidationSourceConfig.STREAM_MODE, "ALL-MARKET",
@@ -164,10 +171,32 @@ class LiquidationSourceConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"wss:///market", "not a url", ""})
+    @ValueSource(strings = {"wss:///market", "not a url"})
     void urlWithoutHostOrUnparseableIsAnErrorOnTheUrl(String url) {
         assertMentions(errorsOnlyOn(with(LiquidationSourceConfig.WS_URL, url), LiquidationSourceConfig.WS_URL),
                 LiquidationSourceConfig.WS_URL);
+    }
+
+    @Test
+    void anEmptyUrlIsTheMarketsDefaultOnProductionOrTestnet() {
+        assertEquals("wss://fstream.binance.com/market",
+                new LiquidationSourceConfig(with(LiquidationSourceConfig.WS_URL, " ")).webSocketUrl());
+        Map<String, String> coin = with(LiquidationSourceConfig.MARKET, "coin-m");
+        assertEquals("wss://dstream.binance.com", new LiquidationSourceConfig(coin).webSocketUrl());
+        assertEquals("https://dapi.binance.com", new LiquidationSourceConfig(coin).restUrl());
+        assertEquals("btcusd_perp@markPrice@1s", new LiquidationSourceConfig(coin).canaryStream());
+        coin.put(LiquidationSourceConfig.TESTNET, "true");
+        assertEquals("wss://dstream.binancefuture.com", new LiquidationSourceConfig(coin).webSocketUrl());
+        assertEquals("https://testnet.binancefuture.com", new LiquidationSourceConfig(coin).restUrl());
+        Map<String, String> usdsTestnet = with(LiquidationSourceConfig.TESTNET, "true");
+        assertEquals("wss://fstream.binancefuture.com", new LiquidationSourceConfig(usdsTestnet).webSocketUrl());
+        assertEquals("https://testnet.binancefuture.com", new LiquidationSourceConfig(usdsTestnet).restUrl());
+        // An explicit URL wins over the testnet default, and its REST counterpart follows the host.
+        usdsTestnet.put(LiquidationSourceConfig.WS_URL, "wss://fstream.binance.com/market");
+        assertEquals("wss://fstream.binance.com/market", new LiquidationSourceConfig(usdsTestnet).webSocketUrl());
+        assertEquals("https://fapi.binance.com", new LiquidationSourceConfig(usdsTestnet).restUrl());
+        assertNull(new LiquidationSourceConfig(with(LiquidationSourceConfig.WS_URL, "ws://127.0.0.1:9/market"))
+                .restUrl(), "a relay's REST counterpart is unknown: no REST calls");
     }
 
     @Test

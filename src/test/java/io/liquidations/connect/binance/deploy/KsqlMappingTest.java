@@ -105,6 +105,7 @@ class KsqlMappingTest {
         expected.put("filledAccumulatedQuantity", KsqlType.of("DECIMAL(38, 8)"));
         expected.put("tradeTime", KsqlType.of("TIMESTAMP"));
         expected.put("marketType", KsqlType.nullable("INTEGER"));
+        expected.put("contractSize", KsqlType.nullable("DECIMAL(38, 8)"));
 
         Map<String, KsqlType> actual = new LinkedHashMap<>();
         for (Schema.Field field : forceOrder().getFields()) {

@@ -165,6 +165,12 @@ public final class FakeBinanceExchange implements AutoCloseable {
     private final AtomicReference<ScheduledRefusal> scheduledRefusal = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** What {@code GET /fapi/v1/exchangeInfo} (USDⓈ-M) and {@code /dapi/v1/exchangeInfo} (COIN-M) list. */
+    private final List<FakeContract> usdsContracts = new CopyOnWriteArrayList<>();
+    private final List<FakeContract> coinContracts = new CopyOnWriteArrayList<>();
+    private final List<RestRequest> restRequests = new CopyOnWriteArrayList<>();
+    private final AtomicReference<ScheduledRefusal> scheduledRestRefusal = new AtomicReference<>();
+
     private volatile Duration pingInterval;
     private volatile boolean answerPings = true;
     private volatile boolean pushData = true;
@@ -519,6 +525,59 @@ public final class FakeBinanceExchange implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // REST: exchangeInfo
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * The REST base URL on the same port: {@code http://127.0.0.1:<port>}, or {@code https://localhost:<port>}
+     * for TLS. {@code GET <base>/fapi/v1/exchangeInfo} lists the USDⓈ-M contracts, {@code /dapi/v1/exchangeInfo}
+     * the COIN-M ones.
+     */
+    public String restBaseUrl() {
+        return tls ? "https://localhost:" + port : "http://127.0.0.1:" + port;
+    }
+
+    /** Replaces every listed contract: COIN-M ones (with a contract size) go to dapi, the others to fapi. */
+    public void setContracts(List<FakeContract> contracts) {
+        usdsContracts.clear();
+        coinContracts.clear();
+        contracts.forEach(this::listContract);
+    }
+
+    /** Lists a contract, or replaces the one with the same symbol (e.g. with a new status). */
+    public void listContract(FakeContract contract) {
+        List<FakeContract> list = contract.coinMargined() ? coinContracts : usdsContracts;
+        list.removeIf(c -> c.symbol().equals(contract.symbol()));
+        list.add(contract);
+    }
+
+    /** Takes a contract out of exchangeInfo altogether. */
+    public void delistContract(String symbol) {
+        usdsContracts.removeIf(c -> c.symbol().equals(symbol));
+        coinContracts.removeIf(c -> c.symbol().equals(symbol));
+    }
+
+    /** Every REST request received, in order. */
+    public List<RestRequest> restRequests() {
+        return List.copyOf(restRequests);
+    }
+
+    /**
+     * Answers the next {@code count} REST requests with {@code httpStatus} (429 rate limited, 418 banned, 5xx) and,
+     * when {@code retryAfterSeconds} is not null, a {@code Retry-After} header, with Binance's error JSON.
+     */
+    public void refuseNextRestRequests(int count, int httpStatus, Integer retryAfterSeconds) {
+        if (httpStatus < 400 || httpStatus > 599) {
+            throw new IllegalArgumentException("not an HTTP error status: " + httpStatus);
+        }
+        scheduledRestRefusal.set(count <= 0 ? null
+                : new ScheduledRefusal(new AtomicInteger(count), httpStatus, retryAfterSeconds, null));
+    }
+
+    /** A REST request as the fake received it, and what it answered. */
+    public record RestRequest(String uri, InetSocketAddress remoteAddress, int status, Instant at) {}
+
+    // ---------------------------------------------------------------------------------------------
     // Misbehaviour switches
     // ---------------------------------------------------------------------------------------------
 
@@ -791,6 +850,10 @@ public final class FakeBinanceExchange implements AutoCloseable {
 
     /** Takes one refusal from the pending order, if any is left. */
     private ScheduledRefusal takeRefusal() {
+        return takeRefusal(scheduledRefusal);
+    }
+
+    private static ScheduledRefusal takeRefusal(AtomicReference<ScheduledRefusal> scheduledRefusal) {
         ScheduledRefusal refusal = scheduledRefusal.get();
         while (refusal != null) {
             int left = refusal.remaining.get();
@@ -848,6 +911,12 @@ public final class FakeBinanceExchange implements AutoCloseable {
         }
 
         private void onUpgradeRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
+            String restPath = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).path();
+            if (restPath.equals("/fapi/v1/exchangeInfo") || restPath.equals("/dapi/v1/exchangeInfo")) {
+                serveExchangeInfo(ctx, request, restPath.startsWith("/dapi") ? coinContracts : usdsContracts,
+                        restPath.startsWith("/fapi"));
+                return;
+            }
             handshakesAttempted.incrementAndGet();
             String uri = request.uri();
             if (!request.decoderResult().isSuccess()) {
@@ -1055,6 +1124,79 @@ public final class FakeBinanceExchange implements AutoCloseable {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
 
+        private void serveExchangeInfo(ChannelHandlerContext ctx, FullHttpRequest request, List<FakeContract> listed,
+                boolean usdsMargined) {
+            InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+            ScheduledRefusal refusal = takeRefusal(scheduledRestRefusal);
+            if (refusal != null) {
+                restRequests.add(new RestRequest(request.uri(), peer, refusal.httpStatus, Instant.now()));
+                String message = refusal.httpStatus == 418
+                        ? "Way too many requests; IP(" + peer.getHostString() + ") banned until "
+                                + (System.currentTimeMillis() + 120_000) + ". Please use WebSocket Streams for live"
+                                + " updates to avoid bans."
+                        : refusal.httpStatus == 429
+                                ? "Too many requests; current limit of IP(" + peer.getHostString() + ") is 2400"
+                                        + " requests per minute. Please use WebSocket Streams for live updates to"
+                                        + " avoid polling the API."
+                                : "Service Unavailable.";
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(refusal.httpStatus),
+                        Unpooled.copiedBuffer(errorBody(refusal.httpStatus >= 500 ? -1001 : -1003, message),
+                                StandardCharsets.UTF_8));
+                if (refusal.retryAfterSeconds != null) {
+                    response.headers().setInt(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds);
+                }
+                writeRest(ctx, response);
+                return;
+            }
+            StringBuilder body = new StringBuilder(4096).append("{\"timezone\":\"UTC\",\"serverTime\":")
+                    .append(System.currentTimeMillis()).append(',');
+            if (usdsMargined) {
+                body.append("\"futuresType\":\"U_MARGINED\",");
+            }
+            body.append("\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\",")
+                    .append("\"intervalNum\":1,\"limit\":2400},{\"rateLimitType\":\"ORDERS\",")
+                    .append("\"interval\":\"MINUTE\",\"intervalNum\":1,\"limit\":1200}],")
+                    .append("\"exchangeFilters\":[],");
+            if (usdsMargined) {
+                body.append("\"assets\":[{\"asset\":\"USDT\",\"marginAvailable\":true,")
+                        .append("\"autoAssetExchange\":\"-10000\"}],");
+            }
+            body.append("\"symbols\":[");
+            for (int i = 0; i < listed.size(); i++) {
+                body.append(i == 0 ? "" : ",").append(listed.get(i).toJson());
+            }
+            body.append("]}");
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            String acceptEncoding = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING, "");
+            boolean gzip = acceptEncoding.contains("gzip");
+            if (gzip) {
+                java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+                try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(zipped)) {
+                    out.write(bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                bytes = zipped.toByteArray();
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(bytes));
+            if (gzip) {
+                response.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+            }
+            restRequests.add(new RestRequest(request.uri(), peer, 200, Instant.now()));
+            writeRest(ctx, response);
+        }
+
+        private void writeRest(ChannelHandlerContext ctx, FullHttpResponse response) {
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            signalChange();
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+
         private String websocketUrl(String uri) {
             return (tls ? "wss://localhost:" : "ws://127.0.0.1:") + port + uri;
         }
@@ -1086,6 +1228,7 @@ public final class FakeBinanceExchange implements AutoCloseable {
      * @param framesSent data frames written by {@link #emit}, {@link #emitRaw},
      *     {@link #emitOversized} and {@link #sendToAll}; not control replies, pings or pongs
      * @param messagesReceived the text frames the client sent, in order
+     * @param remoteAddress the peer of the socket: the client, or the proxy that relays it
      */
     public record ConnectionInfo(
             long id,
@@ -1104,7 +1247,8 @@ public final class FakeBinanceExchange implements AutoCloseable {
             int pingsSent,
             int pongsReceived,
             long framesSent,
-            List<String> messagesReceived) {
+            List<String> messagesReceived,
+            InetSocketAddress remoteAddress) {
 
         public ConnectionInfo {
             requestedStreams = List.copyOf(requestedStreams);

@@ -27,6 +27,8 @@ final class FakeConnection implements ControlProtocol.Session {
     final StreamRequest request;
     final boolean tls;
     final Instant openedAt = Instant.now();
+    /** Taken at accept time: a closed channel may no longer know its peer. */
+    final java.net.InetSocketAddress remoteAddress;
 
     private final Runnable onChange;
     private final Set<String> subscriptions = new LinkedHashSet<>(); // guarded by this
@@ -51,6 +53,7 @@ final class FakeConnection implements ControlProtocol.Session {
         this.request = request;
         this.tls = tls;
         this.onChange = onChange;
+        this.remoteAddress = (java.net.InetSocketAddress) channel.remoteAddress();
         this.combined = request.combined();
         synchronized (this) {
             subscriptions.addAll(request.streams());
@@ -175,6 +178,7 @@ final class FakeConnection implements ControlProtocol.Session {
                 pingsSent.get(),
                 pongsReceived.get(),
                 framesSent.get(),
-                new ArrayList<>(messagesReceived));
+                new ArrayList<>(messagesReceived),
+                remoteAddress);
     }
 }

@@ -107,7 +107,8 @@ class ConnectorMetricsTest {
         assertEquals(Set.of("connections-open", "connection-attempt-total", "reconnect-total",
                 "frames-received-total", "records-produced-total", "non-liquidation-frames-total",
                 "malformed-frames-total", "duplicates-dropped-total", "gap-total", "gap-time-ms-total",
-                "last-frame-age-ms", "exchange-latency-avg", "exchange-latency-max"), names);
+                "last-frame-age-ms", "exchange-latency-avg", "exchange-latency-max", "liquidations-filtered-total"),
+                names);
         for (MetricName name : pluginMetricNames()) {
             assertEquals(CONNECTOR, name.tags().get("connector"), name.toString());
             assertEquals("0", name.tags().get("task"), name.toString());
@@ -116,6 +117,10 @@ class ConnectorMetricsTest {
                 .map(n -> n.tags().get("reason")).collect(Collectors.toSet());
         assertEquals(Set.of("dropped", "connect-failed", "handshake-refused", "ping-timeout", "stall", "rotation",
                 "read-paused"), reasons);
+        Set<String> filterReasons = pluginMetricNames().stream()
+                .filter(n -> n.name().equals("liquidations-filtered-total"))
+                .map(n -> n.tags().get("reason")).collect(Collectors.toSet());
+        assertEquals(Set.of("symbol", "other-market"), filterReasons);
     }
 
     @Test
@@ -338,6 +343,7 @@ class ConnectorMetricsTest {
         metrics.recordsProduced(2);
         metrics.liquidationReceived(1_000, 1_080);
         metrics.disconnected("connection-1", ReconnectReason.PING_TIMEOUT);
+        metrics.liquidationFiltered("other-market");
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
         ObjectName task = new ObjectName("kafka.connect.binance:type=plugins,connector=" + connector + ",task=3");
@@ -349,7 +355,10 @@ class ConnectorMetricsTest {
         ObjectName pingTimeouts = new ObjectName("kafka.connect.binance:type=plugins,connector=" + connector
                 + ",task=3,reason=ping-timeout");
         assertEquals(1.0, server.getAttribute(pingTimeouts, "reconnect-total"));
-        assertEquals(1 + ReconnectReason.values().length, mbeans(connector).size());
+        assertEquals(1.0, server.getAttribute(new ObjectName("kafka.connect.binance:type=plugins,connector="
+                + connector + ",task=3,reason=other-market"), "liquidations-filtered-total"));
+        assertEquals(1 + ReconnectReason.values().length + ConnectorMetrics.FILTER_REASONS.size(),
+                mbeans(connector).size());
         // A registry's own tag-less "count" MBean would be the same for every task: one task's close would
         // unregister it from under the others.
         assertEquals(Set.of(), server.queryNames(new ObjectName("kafka.connect.binance:type=kafka-metrics-count,*"),

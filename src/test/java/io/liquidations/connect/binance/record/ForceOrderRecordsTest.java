@@ -79,7 +79,42 @@ class ForceOrderRecordsTest {
                 .toRecord(ilv(), null, RECEIVED_AT);
         assertNull(record.headers().lastWithName("binance.stream"));
         assertEquals(RECEIVED_AT, record.headers().lastWithName("binance.received.at").value());
-        assertEquals("coin-m", record.sourcePartition().get("market"));
+        assertEquals("usds-m", record.sourcePartition().get("market"), "the event's st (1) names its market");
+        ForceOrderEvent unmarked = event("1", "2", "2", "1", "1");
+        unmarked = new ForceOrderEvent(unmarked.eventType(), unmarked.eventTime(), unmarked.symbol(), null,
+                unmarked.side(), unmarked.orderType(), unmarked.timeInForce(), unmarked.quantity(), unmarked.price(),
+                unmarked.averagePrice(), unmarked.status(), unmarked.lastFilledQuantity(),
+                unmarked.filledAccumulatedQuantity(), unmarked.tradeTime(), null);
+        assertEquals("coin-m", new ForceOrderRecords("t", "coin-m", DecimalHandlingMode.PRECISE)
+                .toRecord(unmarked, null, RECEIVED_AT).sourcePartition().get("market"), "no st: the configured market");
+    }
+
+    @Test
+    void coinMRecordsCarryTheContractSizeAndThePairFromExchangeInfo() {
+        ForceOrderEvent coin = new ForceOrderEvent("forceOrder", EVENT_TIME, "BTCUSD_PERP", null, "SELL", "LIMIT",
+                "IOC", "3", "90000.1", "90010.5", "FILLED", "3", "3", TRADE_TIME, null);
+        io.liquidations.connect.binance.discovery.ContractCatalog catalog =
+                io.liquidations.connect.binance.discovery.ContractCatalog.decode("BTCUSD_PERP:BTCUSD:100");
+        for (DecimalHandlingMode mode : DecimalHandlingMode.values()) {
+            Struct value = (Struct) new ForceOrderRecords("t", "coin-m", mode, catalog)
+                    .toRecord(coin, null, RECEIVED_AT).value();
+            value.validate();
+            assertEquals("BTCUSD", value.getString(ForceOrderSchema.PAIR), mode + ": pair filled from exchangeInfo");
+            Object size = value.get(ForceOrderSchema.CONTRACT_SIZE);
+            switch (mode) {
+                case PRECISE -> assertEquals(new BigDecimal("100.00000000"), size);
+                case STRING -> assertEquals("100", size);
+                case DOUBLE -> assertEquals(100.0, size);
+            }
+        }
+        Struct precise = (Struct) new ForceOrderRecords("t", "coin-m", DecimalHandlingMode.PRECISE, catalog)
+                .toRecord(coin, null, RECEIVED_AT).value();
+        BigDecimal notionalUsd = ((BigDecimal) precise.get(ForceOrderSchema.FILLED_ACCUMULATED_QUANTITY))
+                .multiply((BigDecimal) precise.get(ForceOrderSchema.CONTRACT_SIZE));
+        assertEquals(0, new BigDecimal("300").compareTo(notionalUsd), "3 contracts of 100 USD");
+        Struct usds = (Struct) new ForceOrderRecords("t", "usds-m", DecimalHandlingMode.PRECISE)
+                .toRecord(ilv(), null, RECEIVED_AT).value();
+        assertNull(usds.get(ForceOrderSchema.CONTRACT_SIZE), "USDS-M quantities are in the base asset: no size");
     }
 
     @Test

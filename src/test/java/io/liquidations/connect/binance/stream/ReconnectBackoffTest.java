@@ -139,7 +139,7 @@ class ReconnectBackoffTest {
                 65_536, 2, 8, 1, 3_600_000, 600_000, null,
                 new StreamClientSettings.Liveness(30_000, 10_000, null, 10_000, 3),
                 new ConnectionAttemptBudget(1_000, 10_000, System::currentTimeMillis), HostResolver.SYSTEM,
-                "backoff-test");
+                "backoff-test", io.liquidations.connect.binance.proxy.ProxySettings.NONE);
         StreamClient client = new StreamClient(settings, listener);
         try {
             client.start(java.util.Map.of("backoff-test/task-0/group-1", List.of("btcusdt@forceOrder")));
