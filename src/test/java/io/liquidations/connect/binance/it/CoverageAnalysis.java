@@ -160,6 +160,15 @@ final class CoverageAnalysis {
      * match when both bounds are within {@code toleranceMs}. Records of one group of streams only.
      */
     static GapComparison compare(List<Interval> truth, List<GapRecord> written, long toleranceMs) {
+        return compare(truth, written, toleranceMs, 0);
+    }
+
+    /**
+     * As above, where a gap record may also start up to {@code earlyStartMs} before its true interval: for faults
+     * whose true start the connector cannot see (the exchange closing a socket whose reading is paused), the
+     * connector reports the earliest moment coverage may have ended. Early is safe; late never is.
+     */
+    static GapComparison compare(List<Interval> truth, List<GapRecord> written, long toleranceMs, long earlyStartMs) {
         List<Interval> sortedTruth = new ArrayList<>(truth);
         sortedTruth.sort(Comparator.comparingLong(Interval::from));
         List<GapRecord> unused = new ArrayList<>(written);
@@ -169,7 +178,11 @@ final class CoverageAnalysis {
         for (Interval t : sortedTruth) {
             Match best = null;
             for (GapRecord gap : unused) {
-                Match candidate = new Match(t, gap, gap.from() - t.from(), gap.to() - t.to());
+                long fromError = gap.from() - t.from();
+                if (fromError < 0) {
+                    fromError = Math.min(0, fromError + earlyStartMs);
+                }
+                Match candidate = new Match(t, gap, fromError, gap.to() - t.to());
                 if (best == null || candidate.boundErrorMs() < best.boundErrorMs()) {
                     best = candidate;
                 }
