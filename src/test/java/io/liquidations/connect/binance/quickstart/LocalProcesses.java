@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVMs of the quick start. Each logs to its own file; {@link #stopAll()} stops them newest first (the
- * simulator and the worker before the broker they depend on), waiting for each so none is left behind.
+ * worker before the broker and the registry it depends on), waiting for each so none is left behind.
  */
 final class LocalProcesses {
     private static final long STOP_WAIT_SECONDS = 30;

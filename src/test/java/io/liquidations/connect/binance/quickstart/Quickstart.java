@@ -134,8 +134,8 @@ public final class Quickstart {
         }, "quickstart-shutdown"));
 
         long started = System.nanoTime();
-        formatStorageOnce(processes);
-        processes.startJava("kafka", "1g", "kafka.Kafka", List.of(home.resolve("config/server.properties").toString()));
+        // Everything starts at once and is awaited after: the registry and the simulator need nothing, and the
+        // worker waits for the broker by itself (it looks the cluster id up with retries).
         Process registry = null;
         if (avro) {
             Path registryData = home.resolve("schema-registry");
@@ -145,21 +145,25 @@ public final class Quickstart {
             registry = processes.startJava("schema-registry", ApicurioRegistry.javaArguments(ports.registry(),
                     ports.registryManagement(), Files.createDirectories(registryData)));
         }
-        String wsUrl = null;
+        Path urlFile = home.resolve("simulator.url");
+        Process simulator = null;
         if (simulate) {
-            Path urlFile = home.resolve("simulator.url");
             Files.deleteIfExists(urlFile);
-            Process simulator = processes.startJava("simulator", "256m",
-                    projectDir.resolve("target/test-classes").toString(),
+            simulator = processes.startJava("simulator", "256m", projectDir.resolve("target/test-classes").toString(),
                     "io.liquidations.connect.binance.simulator.LiquidationSimulator",
                     List.of("--url-file", urlFile.toString()));
+        }
+        formatStorageOnce(processes);
+        processes.startJava("kafka", "1g", "kafka.Kafka", List.of(home.resolve("config/server.properties").toString()));
+        processes.startJava("connect", "1g", "org.apache.kafka.connect.cli.ConnectDistributed",
+                List.of(home.resolve("config/connect-distributed.properties").toString()));
+        String wsUrl = null;
+        if (simulate) {
             wsUrl = awaitFile(urlFile, simulator, Duration.ofSeconds(60)).trim().replaceFirst("^SIMULATOR_URL=", "");
             say("simulator on " + wsUrl);
         }
         awaitBroker();
         say("broker up on localhost:" + ports.kafka());
-        processes.startJava("connect", "1g", "org.apache.kafka.connect.cli.ConnectDistributed",
-                List.of(home.resolve("config/connect-distributed.properties").toString()));
         awaitConnect();
         say("Connect worker up on http://localhost:" + ports.connect());
         RecordFormat format = RecordFormat.json();
