@@ -37,6 +37,11 @@ final class LocalProcesses {
             throws IOException {
         List<String> javaArguments = new ArrayList<>();
         javaArguments.add("-Xmx" + heap);
+        // A demo's load is light: the client compiler alone and one GC thread leave the CPU to the processes
+        // starting beside each other (on two cores they compete for it), which gets the first liquidation on
+        // screen sooner.
+        javaArguments.add("-XX:TieredStopAtLevel=1");
+        javaArguments.add("-XX:+UseSerialGC");
         javaArguments.add("-Dlog4j2.configurationFile=" + logDir.resolveSibling("config").resolve("log4j2.xml"));
         javaArguments.add("-Dquickstart.log=" + logDir.resolve(name + ".log"));
         javaArguments.add("-cp");
