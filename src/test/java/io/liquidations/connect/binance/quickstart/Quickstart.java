@@ -181,7 +181,8 @@ public final class Quickstart {
                 + " s since start. Ctrl-C stops.");
         JsonNode connectorConfig = json.readTree(projectDir.resolve(CONNECTOR_CONFIG).toFile()).path("config");
         String topic = connectorConfig.path("topic").asText();
-        String gapsTopic = connectorConfig.path("gaps.topic").asText(topic + ".gaps");
+        String gapsTopic = connectorConfig.path("gaps.topic").asText("").isBlank() ? topic + ".gaps"
+                : connectorConfig.path("gaps.topic").asText();
         view[0] = new LiveView("localhost:" + ports.kafka(), topic, gapsTopic, format, () -> connectorStatus(name),
                 System.out);
         view[0].run();
