@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance;
 
+import io.liquidations.connect.binance.LiquidationPipeline.Queued;
 import io.liquidations.connect.binance.config.CrossFieldValidation;
 import io.liquidations.connect.binance.config.LiquidationTaskConfig;
 import io.liquidations.connect.binance.config.StreamMode;
@@ -10,19 +11,25 @@ import io.liquidations.connect.binance.metrics.IngestCounters;
 import io.liquidations.connect.binance.queue.ErrorHandler;
 import io.liquidations.connect.binance.queue.RecordQueue;
 import io.liquidations.connect.binance.record.ForceOrderRecords;
+import io.liquidations.connect.binance.record.GapInterval;
+import io.liquidations.connect.binance.record.ReceivedLiquidation;
+import io.liquidations.connect.binance.record.RecordSource;
 import io.liquidations.connect.binance.record.StreamGapRecords;
 import io.liquidations.connect.binance.stream.ConnectionAttemptBudget;
+import io.liquidations.connect.binance.stream.HostResolver;
 import io.liquidations.connect.binance.stream.StreamClient;
 import io.liquidations.connect.binance.stream.StreamClientSettings;
 import io.liquidations.connect.binance.stream.StreamNames;
 import io.liquidations.connect.binance.stream.TlsContexts;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.types.Password;
@@ -41,17 +48,30 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     private static final long POLL_WAIT_MS = 1_000;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
+    private final HostResolver resolver;
     private final IngestCounters counters = new IngestCounters();
     private final ErrorHandler errors = new ErrorHandler();
-    /** Records returned by poll() that Kafka has not acknowledged yet (identity: equal records are distinct). */
-    private final Set<SourceRecord> handedOver = Collections.newSetFromMap(new IdentityHashMap<>());
-    private RecordQueue<SourceRecord> queue;
+    /**
+     * Records returned by poll() that Kafka has not acknowledged yet, with what each was built from (identity: equal
+     * records are distinct).
+     */
+    private final Map<SourceRecord, RecordSource> handedOver = new IdentityHashMap<>();
+    private RecordQueue<Queued> queue;
     private StreamClient client;
     private ConnectorMetrics metrics;
     private LiquidationDeduplicator deduplicator;
     private LiquidationPipeline pipeline;
     private CoverageLedger ledger;
     private int maxBatchSize;
+
+    public BinanceLiquidationSourceTask() {
+        this(HostResolver.SYSTEM);
+    }
+
+    /** With the host names looked up by {@code resolver}: for tests that make DNS fail and recover. */
+    BinanceLiquidationSourceTask(HostResolver resolver) {
+        this.resolver = resolver;
+    }
 
     @Override
     public String version() {
@@ -64,29 +84,45 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         CrossFieldValidation.ensureValid(config);
         maxBatchSize = config.maxBatchSize();
         queue = new RecordQueue<>(config.queueCapacity(), () -> client.resumeReading());
-        ForceOrderRecords records = new ForceOrderRecords(config.topic(), config.market(),
-                config.decimalHandlingMode());
         String connector = props.getOrDefault("name", "binance-liquidations");
-        metrics = ConnectorMetrics.forTask(context, connector, props.getOrDefault(LiquidationTaskConfig.TASK_ID, "0"),
-                counters);
+        String taskId = config.taskId();
+        metrics = ConnectorMetrics.forTask(context, connector, taskId, counters);
         metrics.watchQueue(queue::size, queue.capacity());
         deduplicator = new LiquidationDeduplicator();
-        pipeline = new LiquidationPipeline(records,
+        pipeline = new LiquidationPipeline(
+                new ForceOrderRecords(config.topic(), config.market(), config.decimalHandlingMode()),
                 new StreamGapRecords(config.gapsTopic(), config.market()), queue, errors,
                 config.behaviorOnMalformedEvent(), metrics, deduplicator);
         ledger = CoverageLedger.forConnector(connector);
         pipeline.trackRestartsIn(ledger);
-        client = new StreamClient(clientSettings(config), pipeline);
-        List<List<String>> groups = streamGroups(config);
-        List<SourceRecord> leftOver = ledger.takeHandedOver(groups.stream().flatMap(List::stream).toList());
+        Map<String, List<String>> groups = streamGroups(config, connector + "/task-" + taskId);
+        groups.forEach(pipeline::follow);
+        takeOverWhatAStoppedTaskLeft(config, groups);
+        client = new StreamClient(clientSettings(config, resolver), pipeline);
+        log.info("Following {} streams over {} groups of {} connections each to {}",
+                groups.values().stream().mapToInt(List::size).sum(), groups.size(), config.connectionsPerStream(),
+                config.webSocketUrl());
+        client.start(groups);
+        metrics.watchLegs(client.legs(), client::streamsBelowRedundancy);
+    }
+
+    /**
+     * Delivers, rebuilt under this task's config, what a stopped task of the connector in this worker received but
+     * never handed to the worker: the records of this task's streams, and task 0 also those of streams the
+     * connector no longer follows (they were received while it did).
+     */
+    private void takeOverWhatAStoppedTaskLeft(LiquidationTaskConfig config, Map<String, List<String>> groups) {
+        Set<String> mine = new HashSet<>();
+        groups.values().forEach(mine::addAll);
+        Set<String> followed = new HashSet<>(connectorStreams(config));
+        boolean orphansToo = "0".equals(config.taskId());
+        List<RecordSource> leftOver = ledger.takeHandedOver(streams -> streams.stream().anyMatch(mine::contains)
+                || (orphansToo && streams.stream().noneMatch(followed::contains)));
         if (!leftOver.isEmpty()) {
             log.info("Delivering {} records a stopped task of this connector received but could not deliver",
                     leftOver.size());
-            leftOver.forEach(queue::add);
+            leftOver.forEach(pipeline::deliverLeftOver);
         }
-        log.info("Following {} streams over {} connections to {}", groups.stream().mapToInt(List::size).sum(),
-                groups.size(), config.webSocketUrl());
-        client.start(groups);
     }
 
     /** Kafka has the record: it no longer bounds the coverage a stop would lose. */
@@ -101,37 +137,47 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     public List<SourceRecord> poll() throws InterruptedException {
         // Connection trouble is reported at once; the queue keeps its records for the next poll.
         errors.throwIfRetriable();
-        List<SourceRecord> batch = queue.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS, maxBatchSize);
+        List<Queued> batch = queue.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS, maxBatchSize);
         if (!batch.isEmpty()) {
+            List<SourceRecord> records = new ArrayList<>(batch.size());
             synchronized (handedOver) {
-                handedOver.addAll(batch);
+                for (Queued queued : batch) {
+                    records.add(queued.record());
+                    handedOver.put(queued.record(), queued.source());
+                }
             }
             // What arrived before a fatal failure is delivered before the failure is reported.
-            return batch;
+            return records;
         }
         errors.throwIfFailed();
         return null;
     }
 
+    /**
+     * Closes the sockets, then leaves what this task cannot finish to its successor in this worker: when each stream's
+     * coverage ended, and what was received but never handed to the worker, to be rebuilt under the successor's
+     * config. Records handed to the worker but never acknowledged are not left: one of them may be what failed the
+     * task, and any of them may yet be written by the closing producer; the coverage end of their streams is moved
+     * back before them, so that the successor's gap covers them instead.
+     */
     @Override
     public void stop() {
         if (client != null) {
             client.close(STOP_TIMEOUT);
         }
-        // Still queued, or handed to the worker but never acknowledged by Kafka: left to the successor.
-        List<SourceRecord> undelivered = new ArrayList<>(queue == null ? List.of() : queue.drainAll());
-        synchronized (handedOver) {
-            undelivered.addAll(handedOver);
-            handedOver.clear();
-        }
-        // In the order they were received, so that each symbol's liquidations stay in order.
-        undelivered.sort(java.util.Comparator.comparingLong(BinanceLiquidationSourceTask::receivedAt));
         if (pipeline != null && ledger != null) {
-            ledger.coverageEnded(pipeline.coverageEndTimes(System.currentTimeMillis()));
-            undelivered.forEach(record -> ledger.handOver(record, streamsOf(record)));
+            Map<String, Long> ends = new HashMap<>(pipeline.coverageEndTimes(System.currentTimeMillis()));
+            synchronized (handedOver) {
+                handedOver.values().forEach(source -> streamsOf(source).forEach(
+                        stream -> ends.merge(stream, receivedAt(source), Math::min)));
+                handedOver.clear();
+            }
+            ledger.coverageEnded(ends);
+            List<Queued> undelivered = queue.drainAll();
+            undelivered.forEach(queued -> ledger.handOver(queued.source(), streamsOf(queued.source())));
             if (!undelivered.isEmpty()) {
-                log.warn("Stopping with {} received records that Kafka has not acknowledged; they are left to the"
-                        + " task that takes these streams over in this worker", undelivered.size());
+                log.warn("Stopping with {} received records never handed to the worker; they are left to the task"
+                        + " that takes these streams over in this worker", undelivered.size());
             }
         }
         log.info("Stopped: {}, duplicates dropped={}", counters, metrics == null ? 0 : metrics.duplicatesDropped());
@@ -144,21 +190,17 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         }
     }
 
-    /** A liquidation's receive time is in its header; a gap record was made when its gap ended. */
-    private static long receivedAt(SourceRecord record) {
-        org.apache.kafka.connect.header.Header header =
-                record.headers().lastWithName(ForceOrderRecords.HEADER_RECEIVED_AT);
-        return header == null ? record.timestamp() : (Long) header.value();
+    /** A liquidation's receive time; a gap's start, where coverage ended. */
+    private static long receivedAt(RecordSource source) {
+        return source instanceof ReceivedLiquidation liquidation ? liquidation.receivedAtMillis()
+                : ((GapInterval) source).fromMillis();
     }
 
-    /** A liquidation's stream is in its header; a gap record lists its streams. */
-    private static Set<String> streamsOf(SourceRecord record) {
-        if (record.value() instanceof org.apache.kafka.connect.data.Struct value
-                && StreamGapRecords.NAME.equals(value.schema().name())) {
-            return Set.copyOf(value.<String>getArray(StreamGapRecords.STREAMS));
+    private static Set<String> streamsOf(RecordSource source) {
+        if (source instanceof ReceivedLiquidation liquidation) {
+            return liquidation.stream() == null ? Set.of() : Set.of(liquidation.stream());
         }
-        org.apache.kafka.connect.header.Header stream = record.headers().lastWithName(ForceOrderRecords.HEADER_STREAM);
-        return stream == null ? Set.of() : Set.of(stream.value().toString());
+        return Set.copyOf(((GapInterval) source).streams());
     }
 
     IngestCounters counters() {
@@ -169,29 +211,40 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         return metrics;
     }
 
-    private static StreamClientSettings clientSettings(LiquidationTaskConfig config) {
+    private static StreamClientSettings clientSettings(LiquidationTaskConfig config, HostResolver resolver) {
         String url = config.webSocketUrl();
         Password password = config.trustStorePassword();
         boolean tls = url.regionMatches(true, 0, "wss:", 0, 4);
         return new StreamClientSettings(url, config.handshakeTimeoutMs(), config.maxFrameBytes(),
-                config.reconnectBackoffInitialMs(), config.reconnectBackoffMaxMs(), config.connectionMaxAgeMs(),
+                config.reconnectBackoffInitialMs(), config.reconnectBackoffMaxMs(), config.connectionsPerStream(),
+                config.connectionMaxAgeMs(), config.readPauseMaxMs(),
                 tls ? TlsContexts.client(config.trustStorePath(),
                         password == null ? null : password.value().toCharArray(), config.trustStoreType()) : null,
                 new StreamClientSettings.Liveness(config.pingIntervalMs(), config.pongTimeoutMs(),
                         config.canaryStream(), config.canaryTimeoutMs(), config.canaryMaxSilentConnections()),
                 ConnectionAttemptBudget.shared(config.attemptsPerSecond(), config.attemptsPerFiveMinutes()),
-                "binance-liquidations-io");
+                resolver, "binance-liquidations-io");
     }
 
-    /** Stream names of this task, cut into connections of at most {@code streams.per.connection}. */
-    static List<List<String>> streamGroups(LiquidationTaskConfig config) {
+    /** The streams of the whole connector (every task's), from the connector's own config. */
+    private static List<String> connectorStreams(LiquidationTaskConfig config) {
+        return config.streamMode() == StreamMode.ALL_MARKET ? List.of(StreamNames.ALL_MARKET_STREAM)
+                : config.symbols().stream().map(StreamNames::forceOrderStream).toList();
+    }
+
+    /**
+     * This task's stream names, cut into groups of at most {@code streams.per.connection}, each named
+     * {@code <prefix>/group-<n>}: unique in the worker, and saying which connector and task it belongs to.
+     */
+    static Map<String, List<String>> streamGroups(LiquidationTaskConfig config, String prefix) {
         List<String> streams = config.streamMode() == StreamMode.ALL_MARKET
                 ? List.of(StreamNames.ALL_MARKET_STREAM)
                 : config.taskSymbols().stream().map(StreamNames::forceOrderStream).toList();
         int perConnection = config.streamsPerConnection();
-        List<List<String>> groups = new ArrayList<>();
+        Map<String, List<String>> groups = new LinkedHashMap<>();
         for (int from = 0; from < streams.size(); from += perConnection) {
-            groups.add(streams.subList(from, Math.min(streams.size(), from + perConnection)));
+            groups.put(prefix + "/group-" + (groups.size() + 1),
+                    List.copyOf(streams.subList(from, Math.min(streams.size(), from + perConnection))));
         }
         return groups;
     }

@@ -59,7 +59,7 @@ class BinanceLiquidationSourceTaskTest {
         // No trust store configured: the JVM's default trust store does not know the fake's certificate.
         BinanceLiquidationSourceTask task = harness.start(exchange, Map.of(
                 "symbols", "BTCUSDT", "reconnect.backoff.initial.ms", "50", "reconnect.backoff.max.ms", "200"));
-        RetriableException failure = TaskHarness.pollUntilThrown(task, RetriableException.class);
+        ConnectException failure = TaskHarness.pollUntilThrown(task, ConnectException.class);
         assertTrue(failure != null, "the refused TLS handshake is reported from poll()");
         assertEquals(0, task.counters().frames(), "nothing may arrive over an untrusted connection");
         assertTrue(TaskHarness.causedBy(failure, SSLHandshakeException.class), "cause: " + failure);

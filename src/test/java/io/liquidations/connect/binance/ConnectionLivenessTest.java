@@ -92,6 +92,8 @@ class ConnectionLivenessTest {
         FakeBinanceExchange exchange = exchange();
         BinanceLiquidationSourceTask task = harness.start(exchange, FAST);
         assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        // Covered first: a socket that never delivered has no coverage to lose (a first start is no gap).
+        assertTrue(exchange.await(() -> exchange.connections().get(0).framesSent() > 0, TaskHarness.WAIT));
         long stalledAt = System.currentTimeMillis();
         exchange.setPushData(false);
         RetriableException reported = TaskHarness.pollUntilThrown(task, RetriableException.class);

@@ -30,6 +30,8 @@ final class TaskHarness implements AutoCloseable {
         props.put("binance.ws.url", exchange.baseUrl());
         props.putAll(overrides);
         props.putIfAbsent(LiquidationTaskConfig.TASK_SYMBOLS, props.getOrDefault("symbols", ""));
+        // One socket per group unless a test is about redundancy: the socket-level tests count connections.
+        props.putIfAbsent("connections.per.stream", "1");
         // Each test's tasks are their own connector, so that one test's restart is no gap in another's.
         props.putIfAbsent("name", "test-" + java.util.UUID.randomUUID());
         BinanceLiquidationSourceTask task = new BinanceLiquidationSourceTask();
@@ -83,6 +85,15 @@ final class TaskHarness implements AutoCloseable {
     /** As above, keeping what was polled on the way. */
     static <E extends RuntimeException> E pollUntilThrown(BinanceLiquidationSourceTask task, Class<E> type,
             List<SourceRecord> polled) throws InterruptedException {
+        return pollUntilThrown(task, type, polled, false);
+    }
+
+    /**
+     * As above; with {@code failureOnly}, retriable errors (which the worker logs and polls again after) are skipped
+     * even when they are a {@code type}: only a failure of the task counts.
+     */
+    static <E extends RuntimeException> E pollUntilThrown(BinanceLiquidationSourceTask task, Class<E> type,
+            List<SourceRecord> polled, boolean failureOnly) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -92,7 +103,7 @@ final class TaskHarness implements AutoCloseable {
                     polled.addAll(batch);
                 }
             } catch (RuntimeException e) {
-                if (type.isInstance(e)) {
+                if (type.isInstance(e) && !(failureOnly && e instanceof RetriableException)) {
                     return type.cast(e);
                 }
             }

@@ -12,7 +12,16 @@ public final class CanaryStreamValidator implements ConfigDef.Validator {
     public void ensureValid(String name, Object value) {
         String text = value == null ? "" : value.toString().trim();
         if (text.equalsIgnoreCase(LiquidationSourceConfig.CANARY_AUTO)
-                || text.equalsIgnoreCase(LiquidationSourceConfig.CANARY_NONE) || STREAM.matcher(text).matches()) {
+                || text.equalsIgnoreCase(LiquidationSourceConfig.CANARY_NONE)) {
+            return;
+        }
+        if (text.toLowerCase(java.util.Locale.ROOT).contains("forceorder")) {
+            // Canary frames are never written out: a liquidation stream as the canary would be swallowed whole.
+            throw new ConfigException(name, text, "a liquidation (forceOrder) stream cannot be the canary: its frames"
+                    + " would never be written; use 'auto', 'none', or a stream that always ticks such as"
+                    + " btcusdt@markPrice@1s");
+        }
+        if (STREAM.matcher(text).matches()) {
             return;
         }
         throw new ConfigException(name, text, "use 'auto', 'none', or one stream name with a lower-case symbol such"
@@ -21,6 +30,6 @@ public final class CanaryStreamValidator implements ConfigDef.Validator {
 
     @Override
     public String toString() {
-        return "auto, none, or a stream name such as btcusdt@markPrice@1s";
+        return "auto, none, or a stream name such as btcusdt@markPrice@1s (not a forceOrder stream)";
     }
 }

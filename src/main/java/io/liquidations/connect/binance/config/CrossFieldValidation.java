@@ -46,6 +46,17 @@ public final class CrossFieldValidation {
             problems.add(new Problem(LiquidationSourceConfig.RECONNECT_BACKOFF_MAX_MS, "reconnect.backoff.max.ms ("
                     + cap + ") is below reconnect.backoff.initial.ms (" + first + "): raise it to at least " + first));
         }
+        Object perConnection = parsed.get(LiquidationSourceConfig.STREAMS_PER_CONNECTION);
+        Object canary = parsed.get(LiquidationSourceConfig.CANARY_STREAM);
+        if (perConnection instanceof Integer streams && canary != null
+                && !canary.toString().trim().equalsIgnoreCase(LiquidationSourceConfig.CANARY_NONE)
+                && streams >= LiquidationSourceConfig.MAX_STREAMS_PER_CONNECTION) {
+            int room = LiquidationSourceConfig.MAX_STREAMS_PER_CONNECTION - 1;
+            problems.add(new Problem(LiquidationSourceConfig.STREAMS_PER_CONNECTION, "streams.per.connection="
+                    + streams + " leaves no room for the canary stream (canary.stream) on a connection, and Binance"
+                    + " allows " + LiquidationSourceConfig.MAX_STREAMS_PER_CONNECTION + " streams in all: use at most "
+                    + room + ", or canary.stream=none"));
+        }
         return problems;
     }
 

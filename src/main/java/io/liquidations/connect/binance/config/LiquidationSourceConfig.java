@@ -20,12 +20,16 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public static final String STREAM_MODE = "stream.mode";
     public static final String SYMBOLS = "symbols";
     public static final String STREAMS_PER_CONNECTION = "streams.per.connection";
+    public static final String CONNECTIONS_PER_STREAM = "connections.per.stream";
+    /** Binance's documented cap of streams on one connection. */
+    public static final int MAX_STREAMS_PER_CONNECTION = 1024;
     public static final String MAX_FRAME_BYTES = "max.frame.bytes";
     public static final String HANDSHAKE_TIMEOUT_MS = "handshake.timeout.ms";
     public static final String RECONNECT_BACKOFF_INITIAL_MS = "reconnect.backoff.initial.ms";
     public static final String RECONNECT_BACKOFF_MAX_MS = "reconnect.backoff.max.ms";
     public static final String PING_INTERVAL_MS = "ping.interval.ms";
     public static final String PONG_TIMEOUT_MS = "pong.timeout.ms";
+    public static final String READ_PAUSE_MAX_MS = "read.pause.max.ms";
     public static final String CANARY_STREAM = "canary.stream";
     public static final String CANARY_TIMEOUT_MS = "canary.timeout.ms";
     public static final String CANARY_MAX_SILENT_CONNECTIONS = "canary.max.silent.connections";
@@ -86,9 +90,19 @@ public class LiquidationSourceConfig extends AbstractConfig {
                 "Contracts whose liquidations to follow, e.g. BTCUSDT,ETHUSDT. Case-insensitive; each at most once."
                         + " Required in 'symbols' mode.",
                 GROUP_STREAMS, ++order, Width.LONG, "Symbols");
-        def.define(STREAMS_PER_CONNECTION, Type.INT, 200, Range.between(1, 1024), Importance.MEDIUM,
-                "How many streams one WebSocket connection carries. Binance allows 1024; mature clients stay at 200.",
+        def.define(STREAMS_PER_CONNECTION, Type.INT, 200, Range.between(1, MAX_STREAMS_PER_CONNECTION),
+                Importance.MEDIUM,
+                "How many liquidation streams one WebSocket connection carries. Binance allows 1024 streams per"
+                        + " connection, the canary stream included; mature clients stay at 200.",
                 GROUP_STREAMS, ++order, Width.SHORT, "Streams per connection");
+        def.define(CONNECTIONS_PER_STREAM, Type.INT, 2, Range.between(1, 3), Importance.MEDIUM,
+                "How many sockets read each group of streams at once, in the same task. A stream is covered while any"
+                        + " of them is up, and each liquidation is written once: with 2, the drops Binance makes"
+                        + " routinely (its 24-hour cut, restarts, network faults) cost no coverage, and a gap record"
+                        + " is written only for an interval in which no socket was up. Each extra socket costs one"
+                        + " more connection per streams.per.connection streams and its connection attempts; their"
+                        + " rotations are staggered so that they never rotate together.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Connections per stream");
 
         order = 0;
         def.define(HANDSHAKE_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 120_000L), Importance.LOW,
@@ -114,6 +128,12 @@ public class LiquidationSourceConfig extends AbstractConfig {
                 "A connection whose ping is not answered within this time is half-open: it is closed and"
                         + " re-opened.",
                 GROUP_CONNECTION, ++order, Width.SHORT, "Pong timeout (ms)");
+        def.define(READ_PAUSE_MAX_MS, Type.LONG, 600_000L, Range.between(100L, 86_400_000L), Importance.LOW,
+                "When Kafka falls behind, the sockets stop reading (back-pressure) and Binance's pings go unanswered;"
+                        + " Binance drops a connection that has not answered for 10 minutes. Reading paused for longer"
+                        + " than this counts as lost coverage from the start of the pause, reported as a gap, even"
+                        + " before the socket is found closed.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Longest read pause (ms)");
         def.define(CANARY_STREAM, Type.STRING, CANARY_AUTO, new CanaryStreamValidator(), Importance.LOW,
                 "A stream that always ticks, added to every connection to catch a socket that answers pings but"
                         + " delivers nothing; its frames are never written to Kafka. 'auto' takes the mark price of"
@@ -212,6 +232,14 @@ public class LiquidationSourceConfig extends AbstractConfig {
 
     public int streamsPerConnection() {
         return getInt(STREAMS_PER_CONNECTION);
+    }
+
+    public int connectionsPerStream() {
+        return getInt(CONNECTIONS_PER_STREAM);
+    }
+
+    public long readPauseMaxMs() {
+        return getLong(READ_PAUSE_MAX_MS);
     }
 
     public int maxFrameBytes() {

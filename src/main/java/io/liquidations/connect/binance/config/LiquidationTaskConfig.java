@@ -20,6 +20,10 @@ public final class LiquidationTaskConfig extends LiquidationSourceConfig {
         super(TASK_CONFIG_DEF, props);
     }
 
+    public String taskId() {
+        return getString(TASK_ID);
+    }
+
     public List<String> taskSymbols() {
         return getList(TASK_SYMBOLS);
     }

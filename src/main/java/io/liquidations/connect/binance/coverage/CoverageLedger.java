@@ -1,21 +1,23 @@
 package io.liquidations.connect.binance.coverage;
 
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a stopped task of a connector leaves to its successor in the worker JVM: when each stream stopped being
  * covered (a task restart — a rebalance, a config change, a REST restart — is a gap too, and only the stopped task
- * knew when it began), and the records it received but could not deliver. A worker that dies takes its ledger
- * with it; that gap is not reported (see docs/RELIABILITY.md).
+ * knew when it began), and what it received but never handed to the worker, to be built into records again under
+ * the successor's config. A worker that dies takes its ledger with it; that gap is not reported (see
+ * docs/RELIABILITY.md).
  */
 public final class CoverageLedger {
     private static final Map<String, CoverageLedger> BY_CONNECTOR = new ConcurrentHashMap<>();
@@ -61,14 +63,14 @@ public final class CoverageLedger {
         handedOver.add(new HandedOver<>(record, Set.copyOf(streams), now));
     }
 
-    /** The records left for any of these streams, in the order they were received. */
+    /** The records left whose streams {@code wanted} accepts, in the order they were received. */
     @SuppressWarnings("unchecked")
-    public synchronized <R> List<R> takeHandedOver(Collection<String> streams) {
+    public synchronized <R> List<R> takeHandedOver(Predicate<Set<String>> wanted) {
         List<R> taken = new ArrayList<>();
         Iterator<HandedOver<?>> it = handedOver.iterator();
         while (it.hasNext()) {
             HandedOver<?> left = it.next();
-            if (left.streams().stream().anyMatch(streams::contains)) {
+            if (wanted.test(left.streams())) {
                 taken.add((R) left.record());
                 it.remove();
             }

@@ -1,10 +1,9 @@
 package io.liquidations.connect.binance.decode;
 
-import java.math.BigDecimal;
-
 /**
- * One liquidation as Binance published it. Decimals keep the exchange's exact digits and scale
- * ({@code "3.80300"} stays {@code 3.80300}); {@code pair} and {@code marketType} are null when absent.
+ * One liquidation as Binance published it. Decimals are the exchange's text, checked to be a decimal literal of a
+ * sane length but not parsed: {@code "3.80300"} stays {@code "3.80300"} and {@code "1e999999999"} costs nothing until
+ * a record type that needs its value looks at it. {@code pair} and {@code marketType} are null when absent.
  */
 public record ForceOrderEvent(
         String eventType,
@@ -14,12 +13,12 @@ public record ForceOrderEvent(
         String side,
         String orderType,
         String timeInForce,
-        BigDecimal quantity,
-        BigDecimal price,
-        BigDecimal averagePrice,
+        String quantity,
+        String price,
+        String averagePrice,
         String status,
-        BigDecimal lastFilledQuantity,
-        BigDecimal filledAccumulatedQuantity,
+        String lastFilledQuantity,
+        String filledAccumulatedQuantity,
         long tradeTime,
         Integer marketType) {
 }

@@ -4,20 +4,32 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.liquidations.connect.binance.decode.DecodedFrame.RejectedEvent;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns a WebSocket text frame into liquidation events with Jackson's streaming parser: one pass, no tree, and
- * decimals taken from the exchange's text so no digit is lost. Accepts the combined form
- * ({@code {"stream":…,"data":…}}), the raw form (the event itself), and an array of events wherever an event may
- * stand. Unknown fields are skipped; {@code ps} and {@code st} are read inside {@code o} or beside it.
- * Thread-safe: the factory is shared, each call has its own parser.
+ * decimals kept as the exchange's text so no digit is lost. Accepts the combined form ({@code {"stream":…,"data":…}}),
+ * the raw form (the event itself), and an array of events wherever an event may stand. Unknown fields are skipped;
+ * {@code ps} and {@code st} are read inside {@code o} or beside it.
+ *
+ * <p>A frame that is not valid JSON, or not shaped like any of these, is refused as a whole. Inside a well-formed
+ * frame each event is judged on its own: one with a field missing, mistyped or out of range is rejected with its
+ * reason, and the others of its frame still count.
+ *
+ * <p>Thread-safe: the factory is shared, each call has its own parser.
  */
 public final class ForceOrderFrameDecoder {
     public static final String FORCE_ORDER = "forceOrder";
+    /**
+     * Binance prices and quantities are a few digits; a longer "number" is an attack or a bug, and parsing or
+     * formatting it could cost far more than the frame did.
+     */
+    static final int MAX_DECIMAL_CHARS = 64;
+    /** 9999-12-31T23:59:59.999Z: the last instant Avro and ksqlDB timestamps can print; Kafka refuses negative ones. */
+    static final long MAX_TIME_MILLIS = 253_402_300_799_999L;
 
     private final JsonFactory factory = new JsonFactory();
 
@@ -53,9 +65,21 @@ public final class ForceOrderFrameDecoder {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (name) {
-                case "stream" -> stream = requireString(parser, value, "stream");
-                case "data" -> data = value == JsonToken.START_ARRAY ? readEventArray(parser)
-                        : List.of(readEventObject(parser, value, "data"));
+                case "stream" -> {
+                    if (value != JsonToken.VALUE_STRING) {
+                        throw new MalformedFrameException("stream is not a string");
+                    }
+                    stream = parser.getText();
+                }
+                case "data" -> {
+                    if (value == JsonToken.START_ARRAY) {
+                        data = readEventArray(parser);
+                    } else if (value == JsonToken.START_OBJECT) {
+                        data = List.of(readEventObject(parser));
+                    } else {
+                        throw new MalformedFrameException("data is neither an event object nor an array of them");
+                    }
+                }
                 case "result", "id", "code", "msg" -> {
                     control = true;
                     parser.skipChildren();
@@ -66,7 +90,7 @@ public final class ForceOrderFrameDecoder {
         if (data != null) {
             return classify(stream, data);
         }
-        if (raw.eventType != null) {
+        if (raw.eventType != null || raw.error != null) {
             return classify(stream, List.of(raw));
         }
         if (control) {
@@ -75,20 +99,23 @@ public final class ForceOrderFrameDecoder {
         throw new MalformedFrameException("neither a stream frame, an event nor a control reply");
     }
 
-    private List<EventFields> readEventArray(JsonParser parser) throws IOException, MalformedFrameException {
+    private List<EventFields> readEventArray(JsonParser parser) throws IOException {
         List<EventFields> events = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            events.add(readEventObject(parser, token, "array element"));
+            if (token == JsonToken.START_OBJECT) {
+                events.add(readEventObject(parser));
+            } else {
+                EventFields notAnObject = new EventFields();
+                notAnObject.fail("array element is not a JSON object");
+                parser.skipChildren();
+                events.add(notAnObject);
+            }
         }
         return events;
     }
 
-    private EventFields readEventObject(JsonParser parser, JsonToken start, String where)
-            throws IOException, MalformedFrameException {
-        if (start != JsonToken.START_OBJECT) {
-            throw new MalformedFrameException(where + " is not a JSON object");
-        }
+    private EventFields readEventObject(JsonParser parser) throws IOException {
         EventFields fields = new EventFields();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
@@ -97,59 +124,83 @@ public final class ForceOrderFrameDecoder {
         return fields;
     }
 
-    /** Liquidations if any event is a forceOrder; other event types (a canary's markPrice, say) are not an error. */
-    private DecodedFrame classify(String stream, List<EventFields> events) throws MalformedFrameException {
+    /**
+     * Liquidations where any event is (or may be) a forceOrder; other event types (a canary's markPrice, say) are not
+     * an error. An element whose type could not be read counts as a rejected liquidation: it may have been one.
+     */
+    private static DecodedFrame classify(String stream, List<EventFields> events) {
         List<ForceOrderEvent> liquidations = new ArrayList<>(events.size());
+        List<RejectedEvent> rejected = List.of();
         String otherKind = null;
         for (EventFields event : events) {
-            if (FORCE_ORDER.equals(event.eventType)) {
-                liquidations.add(event.toEvent());
+            boolean forceOrder = FORCE_ORDER.equals(event.eventType);
+            if (forceOrder || (event.eventType == null && event.error != null)) {
+                String problem = forceOrder ? event.problem() : event.error;
+                if (problem == null) {
+                    liquidations.add(event.toEvent());
+                } else {
+                    if (rejected.isEmpty()) {
+                        rejected = new ArrayList<>(1);
+                    }
+                    rejected.add(new RejectedEvent(event.symbol, problem));
+                }
             } else {
                 otherKind = event.eventType == null ? "untyped" : event.eventType;
             }
         }
-        if (liquidations.isEmpty()) {
+        if (liquidations.isEmpty() && rejected.isEmpty()) {
             return new DecodedFrame.NotLiquidation(stream, otherKind == null ? "empty" : otherKind);
         }
-        return new DecodedFrame.Liquidations(stream, List.copyOf(liquidations));
+        return new DecodedFrame.Liquidations(stream, liquidations, rejected);
     }
 
-    private static String requireString(JsonParser parser, JsonToken token, String field)
-            throws IOException, MalformedFrameException {
-        if (token != JsonToken.VALUE_STRING) {
-            throw new MalformedFrameException(field + " is not a string");
+    /** Decimal literals as BigDecimal would read them, of bounded length: checked by a scan, never parsed. */
+    static boolean isDecimalLiteral(String text) {
+        int length = text.length();
+        if (length == 0 || length > MAX_DECIMAL_CHARS) {
+            return false;
         }
-        return parser.getText();
+        int i = 0;
+        if (text.charAt(0) == '-' || text.charAt(0) == '+') {
+            i++;
+        }
+        int digits = 0;
+        while (i < length && isDigit(text.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < length && text.charAt(i) == '.') {
+            i++;
+            while (i < length && isDigit(text.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < length && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            if (i < length && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
+                i++;
+            }
+            int exponentDigits = 0;
+            while (i < length && isDigit(text.charAt(i))) {
+                i++;
+                exponentDigits++;
+            }
+            if (exponentDigits == 0) {
+                return false;
+            }
+        }
+        return i == length;
     }
 
-    /** Decimal strings as sent; a JSON number is taken by its literal text, which is exact too. */
-    private static BigDecimal readDecimal(JsonParser parser, JsonToken token, String field)
-            throws IOException, MalformedFrameException {
-        if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NUMBER_INT
-                && token != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw new MalformedFrameException(field + " is not a decimal");
-        }
-        String text = parser.getText();
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            throw new MalformedFrameException(field + " is not a decimal: '" + text + "'", e);
-        }
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
-    private static long readLong(JsonParser parser, JsonToken token, String field)
-            throws IOException, MalformedFrameException {
-        if (token != JsonToken.VALUE_NUMBER_INT) {
-            throw new MalformedFrameException(field + " is not an integer");
-        }
-        try {
-            return parser.getLongValue();
-        } catch (com.fasterxml.jackson.core.exc.InputCoercionException e) {
-            throw new MalformedFrameException(field + " is out of range", e);
-        }
-    }
-
-    /** Fields of one event while it is being read; null until seen. */
+    /** Fields of one event while it is being read: null until seen; the first problem met is kept in {@link #error}. */
     private static final class EventFields {
         String eventType;
         Long eventTime;
@@ -158,31 +209,37 @@ public final class ForceOrderFrameDecoder {
         String side;
         String orderType;
         String timeInForce;
-        BigDecimal quantity;
-        BigDecimal price;
-        BigDecimal averagePrice;
+        String quantity;
+        String price;
+        String averagePrice;
         String status;
-        BigDecimal lastFilledQuantity;
-        BigDecimal filledAccumulatedQuantity;
+        String lastFilledQuantity;
+        String filledAccumulatedQuantity;
         Long tradeTime;
         Integer marketType;
-        /** Other event types use {@code o} for other things (a ticker's open price): only an error in a forceOrder. */
-        boolean orderNotAnObject;
+        /** The first field that could not be read; other event types may use names like {@code o} differently. */
+        String error;
 
-        void readTopLevelField(JsonParser parser, String name, JsonToken token)
-                throws IOException, MalformedFrameException {
+        void fail(String problem) {
+            if (error == null) {
+                error = problem;
+            }
+        }
+
+        void readTopLevelField(JsonParser parser, String name, JsonToken token) throws IOException {
             switch (name) {
-                case "e" -> eventType = requireString(parser, token, "e");
-                case "E" -> eventTime = readLong(parser, token, "E");
+                case "e" -> eventType = readString(parser, token, "e");
+                case "E" -> eventTime = readTime(parser, token, "E");
                 case "o" -> readOrder(parser, token);
-                case "ps", "st" -> readPairOrMarketType(parser, name, token);
+                case "ps" -> readPair(parser, "ps", token);
+                case "st" -> readMarketType(parser, "st", token);
                 default -> parser.skipChildren();
             }
         }
 
-        private void readOrder(JsonParser parser, JsonToken start) throws IOException, MalformedFrameException {
+        private void readOrder(JsonParser parser, JsonToken start) throws IOException {
             if (start != JsonToken.START_OBJECT) {
-                orderNotAnObject = true;
+                fail("o is not a JSON object");
                 parser.skipChildren();
                 return;
             }
@@ -190,55 +247,110 @@ public final class ForceOrderFrameDecoder {
                 String name = parser.currentName();
                 JsonToken token = parser.nextToken();
                 switch (name) {
-                    case "s" -> symbol = requireString(parser, token, "o.s");
-                    case "S" -> side = requireString(parser, token, "o.S");
-                    case "o" -> orderType = requireString(parser, token, "o.o");
-                    case "f" -> timeInForce = requireString(parser, token, "o.f");
+                    case "s" -> symbol = readString(parser, token, "o.s");
+                    case "S" -> side = readString(parser, token, "o.S");
+                    case "o" -> orderType = readString(parser, token, "o.o");
+                    case "f" -> timeInForce = readString(parser, token, "o.f");
                     case "q" -> quantity = readDecimal(parser, token, "o.q");
                     case "p" -> price = readDecimal(parser, token, "o.p");
                     case "ap" -> averagePrice = readDecimal(parser, token, "o.ap");
-                    case "X" -> status = requireString(parser, token, "o.X");
+                    case "X" -> status = readString(parser, token, "o.X");
                     case "l" -> lastFilledQuantity = readDecimal(parser, token, "o.l");
                     case "z" -> filledAccumulatedQuantity = readDecimal(parser, token, "o.z");
-                    case "T" -> tradeTime = readLong(parser, token, "o.T");
-                    case "ps", "st" -> readPairOrMarketType(parser, "o." + name, token);
+                    case "T" -> tradeTime = readTime(parser, token, "o.T");
+                    case "ps" -> readPair(parser, "o.ps", token);
+                    case "st" -> readMarketType(parser, "o.st", token);
                     default -> parser.skipChildren();
                 }
             }
         }
 
-        private void readPairOrMarketType(JsonParser parser, String name, JsonToken token)
-                throws IOException, MalformedFrameException {
-            if (token == JsonToken.VALUE_NULL) {
-                return;
+        private String readString(JsonParser parser, JsonToken token, String field) throws IOException {
+            if (token != JsonToken.VALUE_STRING) {
+                fail(field + " is not a string");
+                parser.skipChildren();
+                return null;
             }
-            if (name.endsWith("ps")) {
-                pair = requireString(parser, token, name);
-            } else {
-                long value = readLong(parser, token, name);
-                if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-                    throw new MalformedFrameException(name + " is out of range");
-                }
-                marketType = (int) value;
-            }
+            return parser.getText();
         }
 
-        ForceOrderEvent toEvent() throws MalformedFrameException {
-            if (orderNotAnObject) {
-                throw new MalformedFrameException("o is not a JSON object");
+        /** Decimal strings as sent; a JSON number is taken by its literal text, which is exact too. */
+        private String readDecimal(JsonParser parser, JsonToken token, String field) throws IOException {
+            if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NUMBER_INT
+                    && token != JsonToken.VALUE_NUMBER_FLOAT) {
+                fail(field + " is not a decimal");
+                parser.skipChildren();
+                return null;
             }
-            return new ForceOrderEvent(eventType, require(eventTime, "E"), require(symbol, "o.s"), pair,
-                    require(side, "o.S"), require(orderType, "o.o"), require(timeInForce, "o.f"),
-                    require(quantity, "o.q"), require(price, "o.p"), require(averagePrice, "o.ap"),
-                    require(status, "o.X"), require(lastFilledQuantity, "o.l"),
-                    require(filledAccumulatedQuantity, "o.z"), require(tradeTime, "o.T"), marketType);
+            String text = parser.getText();
+            if (!isDecimalLiteral(text)) {
+                fail(field + " is not a decimal: '" + abbreviate(text) + "'");
+                return null;
+            }
+            return text;
         }
 
-        private static <T> T require(T value, String field) throws MalformedFrameException {
-            if (value == null) {
-                throw new MalformedFrameException("forceOrder event without " + field);
+        private Long readTime(JsonParser parser, JsonToken token, String field) throws IOException {
+            Long value = readLong(parser, token, field);
+            if (value != null && (value < 0 || value > MAX_TIME_MILLIS)) {
+                fail(field + " = " + value + " is not a time Kafka can stamp (epoch ms from 0 to year 9999)");
+                return null;
             }
             return value;
         }
+
+        private Long readLong(JsonParser parser, JsonToken token, String field) throws IOException {
+            if (token != JsonToken.VALUE_NUMBER_INT) {
+                fail(field + " is not an integer");
+                parser.skipChildren();
+                return null;
+            }
+            if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                fail(field + " is out of range");
+                return null;
+            }
+            return parser.getLongValue();
+        }
+
+        private void readPair(JsonParser parser, String field, JsonToken token) throws IOException {
+            if (token != JsonToken.VALUE_NULL) {
+                pair = readString(parser, token, field);
+            }
+        }
+
+        private void readMarketType(JsonParser parser, String field, JsonToken token) throws IOException {
+            if (token == JsonToken.VALUE_NULL) {
+                return;
+            }
+            Long value = readLong(parser, token, field);
+            if (value != null && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
+                fail(field + " is out of range");
+            } else if (value != null) {
+                marketType = value.intValue();
+            }
+        }
+
+        /** Why this forceOrder cannot become a record, or null when it can. */
+        String problem() {
+            if (error != null) {
+                return error;
+            }
+            String missing = eventTime == null ? "E" : symbol == null ? "o.s" : side == null ? "o.S"
+                    : orderType == null ? "o.o" : timeInForce == null ? "o.f" : quantity == null ? "o.q"
+                    : price == null ? "o.p" : averagePrice == null ? "o.ap" : status == null ? "o.X"
+                    : lastFilledQuantity == null ? "o.l" : filledAccumulatedQuantity == null ? "o.z"
+                    : tradeTime == null ? "o.T" : null;
+            return missing == null ? null : "forceOrder event without " + missing;
+        }
+
+        ForceOrderEvent toEvent() {
+            return new ForceOrderEvent(eventType, eventTime, symbol, pair, side, orderType, timeInForce, quantity,
+                    price, averagePrice, status, lastFilledQuantity, filledAccumulatedQuantity, tradeTime, marketType);
+        }
+    }
+
+    /** For messages: a hostile value is quoted by its start, never in full. */
+    static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…(" + text.length() + " chars)";
     }
 }

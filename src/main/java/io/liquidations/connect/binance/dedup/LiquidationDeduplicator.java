@@ -1,7 +1,6 @@
 package io.liquidations.connect.binance.dedup;
 
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
-import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,12 +61,29 @@ public final class LiquidationDeduplicator {
      * @return true the first time the event's key is seen within the window; false for a repeat, which is counted
      */
     public boolean firstSighting(ForceOrderEvent event, long nowMillis) {
-        expire(nowMillis);
         Key key = Key.of(event);
-        if (seen.containsKey(key)) {
-            duplicatesDropped++;
+        if (seenBefore(key, nowMillis)) {
             return false;
         }
+        remember(key, nowMillis);
+        return true;
+    }
+
+    /**
+     * Whether {@code key} was remembered within the window; a repeat is counted. Split from {@link #remember} so that a
+     * caller can skip the work on a repeat and still mark an event seen only once it has been written.
+     */
+    public boolean seenBefore(Key key, long nowMillis) {
+        expire(nowMillis);
+        if (seen.containsKey(key)) {
+            duplicatesDropped++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Marks {@code key} seen from {@code nowMillis} on. */
+    public void remember(Key key, long nowMillis) {
         seen.put(key, nowMillis);
         if (seen.size() > maxEntries) {
             Iterator<Key> oldest = seen.keySet().iterator();
@@ -75,7 +91,6 @@ public final class LiquidationDeduplicator {
             oldest.remove();
             evictedByCap++;
         }
-        return true;
     }
 
     private void expire(long nowMillis) {
@@ -109,18 +124,32 @@ public final class LiquidationDeduplicator {
         return maxEntries;
     }
 
-    /** Decimals without trailing zeros: {@code BigDecimal.equals} then compares by value. */
-    private record Key(String symbol, long tradeTime, String side, BigDecimal quantity, BigDecimal price,
-            BigDecimal averagePrice, BigDecimal filledAccumulatedQuantity, Integer marketType) {
+    /**
+     * The identity of a liquidation. Decimals are compared by value for plain literals ({@code "3.80300"} and
+     * {@code "3.803"} are one price) by stripping trailing fraction zeros from the text, which costs no parsing;
+     * exponent forms, which Binance does not send, are compared as written.
+     */
+    public record Key(String symbol, long tradeTime, String side, String quantity, String price,
+            String averagePrice, String filledAccumulatedQuantity, Integer marketType) {
 
-        static Key of(ForceOrderEvent event) {
+        public static Key of(ForceOrderEvent event) {
             return new Key(event.symbol(), event.tradeTime(), event.side(), canonical(event.quantity()),
                     canonical(event.price()), canonical(event.averagePrice()),
                     canonical(event.filledAccumulatedQuantity()), event.marketType());
         }
 
-        private static BigDecimal canonical(BigDecimal value) {
-            return value == null ? null : value.stripTrailingZeros();
+        static String canonical(String decimal) {
+            if (decimal == null || decimal.indexOf('.') < 0 || decimal.indexOf('e') >= 0 || decimal.indexOf('E') >= 0) {
+                return decimal;
+            }
+            int end = decimal.length();
+            while (decimal.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (decimal.charAt(end - 1) == '.') {
+                end--;
+            }
+            return end == decimal.length() ? decimal : decimal.substring(0, end);
         }
     }
 }

@@ -1,6 +1,9 @@
 package io.liquidations.connect.binance.metrics;
 
+import io.liquidations.connect.binance.stream.ReconnectReason;
+import io.liquidations.connect.binance.stream.StreamClient;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +51,8 @@ public final class ConnectorMetrics implements AutoCloseable {
     /** JMX domain of the fallback registry. */
     public static final String FALLBACK_JMX_DOMAIN = "kafka.connect.binance";
     public static final String REASON_TAG = "reason";
+    public static final String GROUP_TAG = "group";
+    public static final String LEG_TAG = "leg";
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorMetrics.class);
     /** Sensor names are global in the worker's registry, which all tasks of all connectors share. */
@@ -160,6 +165,21 @@ public final class ConnectorMetrics implements AutoCloseable {
                 + " capacity " + capacity + " (reading pauses at 1)", () -> (double) size.getAsInt() / capacity);
     }
 
+    /**
+     * Also reports, per leg of each group of streams, whether it delivers now ({@code leg-up}, tagged {@code group}
+     * and {@code leg}), and how many streams have fewer legs up than configured ({@code streams-below-redundancy}).
+     * Call once.
+     */
+    public void watchLegs(List<StreamClient.LegState> legs, IntSupplier streamsBelowRedundancy) {
+        for (StreamClient.LegState leg : legs) {
+            sink.addMetric(sink.metricName("leg-up", "1 while this leg of its group delivers the group's streams",
+                    Map.of(GROUP_TAG, leg.group(), LEG_TAG, Integer.toString(leg.leg()))),
+                    (Measurable) (config, now) -> leg.up().getAsBoolean() ? 1 : 0);
+        }
+        measure("streams-below-redundancy", "Streams with fewer legs up than connections.per.stream: covered but one"
+                + " fault from a gap, or in one", streamsBelowRedundancy::getAsInt);
+    }
+
     // ---- connections ----
 
     public void connectionAttempt() {
@@ -228,6 +248,10 @@ public final class ConnectorMetrics implements AutoCloseable {
 
     public IngestCounters counters() {
         return counters;
+    }
+
+    public long connectionAttempts() {
+        return connectionAttempts.get();
     }
 
     public long duplicatesDropped() {

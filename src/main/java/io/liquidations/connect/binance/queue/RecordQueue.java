@@ -106,6 +106,16 @@ public final class RecordQueue<T> {
         }
     }
 
+    /** Whether the queue is at or over capacity: a producer that adds more should stop reading. */
+    public boolean isFull() {
+        lock.lock();
+        try {
+            return items.size() >= capacity;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int capacity() {
         return capacity;
     }

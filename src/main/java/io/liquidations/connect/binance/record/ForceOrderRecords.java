@@ -43,6 +43,11 @@ public final class ForceOrderRecords {
         return Map.of(PARTITION_MARKET, market, PARTITION_SYMBOL, symbol);
     }
 
+    /** @throws DataException when a decimal does not fit the schema; it is never rounded to fit */
+    public SourceRecord toRecord(ReceivedLiquidation received) {
+        return toRecord(received.event(), received.stream(), received.receivedAtMillis());
+    }
+
     /**
      * @param stream the stream the event arrived on, or null if the frame did not say
      * @throws DataException when a decimal does not fit the schema; it is never rounded to fit
@@ -79,27 +84,58 @@ public final class ForceOrderRecords {
                 event.tradeTime(), headers);
     }
 
-    private Object decimal(BigDecimal exchangeValue, String field) {
+    private Object decimal(String exchangeText, String field) {
         return switch (decimalMode) {
-            case PRECISE -> toFixedScale(exchangeValue, field);
-            case STRING -> exchangeValue.toPlainString();
-            case DOUBLE -> exchangeValue.doubleValue();
+            case PRECISE -> toFixedScale(exchangeText, field);
+            case STRING -> exchangeText;
+            case DOUBLE -> toDouble(exchangeText, field);
         };
     }
 
-    private static BigDecimal toFixedScale(BigDecimal exchangeValue, String field) {
-        BigDecimal scaled;
+    /**
+     * The exchange's decimal at scale 8, exactly, or a {@link DataException}. Scale and digits are checked before
+     * {@code setScale}: on {@code 1e3000000} it would build a number of three million digits, on the event loop.
+     */
+    static BigDecimal toFixedScale(String exchangeText, String field) {
+        BigDecimal value;
         try {
-            scaled = exchangeValue.setScale(ForceOrderSchema.DECIMAL_SCALE, RoundingMode.UNNECESSARY);
-        } catch (ArithmeticException e) {
-            throw new DataException(field + " = " + exchangeValue.toPlainString() + " has more than "
-                    + ForceOrderSchema.DECIMAL_SCALE + " decimal places and would have to be rounded; use"
-                    + " decimal.handling.mode=string to keep such values", e);
+            value = new BigDecimal(exchangeText);
+        } catch (NumberFormatException e) {
+            throw new DataException(field + " = " + quote(exchangeText) + " is not a decimal", e);
         }
-        if (scaled.precision() > ForceOrderSchema.DECIMAL_PRECISION) {
-            throw new DataException(field + " = " + exchangeValue.toPlainString() + " has more than "
-                    + ForceOrderSchema.DECIMAL_PRECISION + " digits; use decimal.handling.mode=string to keep it");
+        if (value.signum() == 0) {
+            // 0E+999999999 is zero too, but setScale would first build ten to the billionth power.
+            return BigDecimal.ZERO.setScale(ForceOrderSchema.DECIMAL_SCALE);
         }
-        return scaled;
+        if (value.scale() > ForceOrderSchema.DECIMAL_SCALE) {
+            // Trailing zeros beyond the scale are exact: 3.803000000000 is 3.803.
+            value = value.stripTrailingZeros();
+            if (value.scale() > ForceOrderSchema.DECIMAL_SCALE) {
+                throw new DataException(field + " = " + quote(exchangeText) + " has more than "
+                        + ForceOrderSchema.DECIMAL_SCALE + " decimal places and would have to be rounded; use"
+                        + " decimal.handling.mode=string to keep such values");
+            }
+        }
+        long integerDigits = (long) value.precision() - value.scale();
+        if (integerDigits > ForceOrderSchema.DECIMAL_PRECISION - ForceOrderSchema.DECIMAL_SCALE) {
+            throw new DataException(field + " = " + quote(exchangeText) + " has more than "
+                    + (ForceOrderSchema.DECIMAL_PRECISION - ForceOrderSchema.DECIMAL_SCALE) + " digits before the"
+                    + " point; use decimal.handling.mode=string to keep it");
+        }
+        return value.setScale(ForceOrderSchema.DECIMAL_SCALE, RoundingMode.UNNECESSARY);
+    }
+
+    private static double toDouble(String exchangeText, String field) {
+        double value = Double.parseDouble(exchangeText);
+        if (Double.isInfinite(value)) {
+            throw new DataException(field + " = " + quote(exchangeText) + " is beyond the range of a double; use"
+                    + " decimal.handling.mode=precise or string");
+        }
+        return value;
+    }
+
+    /** A hostile value is quoted by its start only: its full text could be the size of the frame. */
+    private static String quote(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
     }
 }

@@ -1,7 +1,6 @@
 package io.liquidations.connect.binance.record;
 
 import java.util.Date;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -22,6 +21,7 @@ public final class StreamGapRecords {
     public static final String UNCOVERED_TO = "uncoveredTo";
     public static final String DURATION_MS = "durationMs";
     public static final String REASON = "reason";
+    public static final String DETAIL = "detail";
     public static final String PARTITION_GAPS = "gaps";
     public static final String OFFSET_UNCOVERED_TO = "uncoveredTo";
 
@@ -34,6 +34,7 @@ public final class StreamGapRecords {
             .field(UNCOVERED_TO, Timestamp.SCHEMA)
             .field(DURATION_MS, Schema.INT64_SCHEMA)
             .field(REASON, Schema.STRING_SCHEMA)
+            .field(DETAIL, Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     private final String topic;
@@ -48,26 +49,23 @@ public final class StreamGapRecords {
         return topic;
     }
 
-    /**
-     * @param connection names the group of streams the gap was seen on; it keeps the gap offsets of different
-     *     connections apart
-     */
-    public SourceRecord toRecord(String connection, List<String> streams, List<String> symbols, long from, long to,
-            String reason) {
+    /** The record of {@code gap}: its source partition is the gap's group of streams, which is unique per task. */
+    public SourceRecord toRecord(GapInterval gap) {
         Struct value = new Struct(VALUE_SCHEMA)
                 .put(MARKET, market)
-                .put(STREAMS, List.copyOf(streams))
-                .put(SYMBOLS, List.copyOf(symbols))
-                .put(UNCOVERED_FROM, new Date(from))
-                .put(UNCOVERED_TO, new Date(to))
-                .put(DURATION_MS, to - from)
-                .put(REASON, reason);
+                .put(STREAMS, gap.streams())
+                .put(SYMBOLS, gap.symbols())
+                .put(UNCOVERED_FROM, new Date(gap.fromMillis()))
+                .put(UNCOVERED_TO, new Date(gap.toMillis()))
+                .put(DURATION_MS, gap.toMillis() - gap.fromMillis())
+                .put(REASON, gap.reason())
+                .put(DETAIL, gap.detail());
         return new SourceRecord(
-                Map.of(ForceOrderRecords.PARTITION_MARKET, market, PARTITION_GAPS, connection),
-                Map.of(OFFSET_UNCOVERED_TO, to),
+                Map.of(ForceOrderRecords.PARTITION_MARKET, market, PARTITION_GAPS, gap.group()),
+                Map.of(OFFSET_UNCOVERED_TO, gap.toMillis()),
                 topic, null,
                 Schema.STRING_SCHEMA, market,
                 VALUE_SCHEMA, value,
-                to);
+                gap.toMillis());
     }
 }

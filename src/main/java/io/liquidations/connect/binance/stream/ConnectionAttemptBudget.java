@@ -29,6 +29,8 @@ public final class ConnectionAttemptBudget {
     private final LongSupplier clock;
     /** Reserved attempt times, non-decreasing; only the last {@code perFiveMinutes} matter. */
     private final ArrayDeque<Long> reserved = new ArrayDeque<>();
+    /** No attempt before this time: the exchange said so (Retry-After on a 429 or 418). */
+    private long heldUntil = Long.MIN_VALUE;
 
     ConnectionAttemptBudget(int perSecond, int perFiveMinutes, LongSupplier clock) {
         this.perSecond = perSecond;
@@ -48,11 +50,20 @@ public final class ConnectionAttemptBudget {
         long slot = reserved.isEmpty() ? now : Math.max(now, reserved.peekLast());
         slot = Math.max(slot, earliestWithin(perSecond, SHORT_WINDOW_MS));
         slot = Math.max(slot, earliestWithin(perFiveMinutes, LONG_WINDOW_MS));
+        slot = Math.max(slot, heldUntil);
         reserved.addLast(slot);
         while (reserved.size() > Math.max(perSecond, perFiveMinutes)) {
             reserved.pollFirst();
         }
         return slot - now;
+    }
+
+    /**
+     * A 429 or 418 with Retry-After: Binance limits attempts per IP, so the wait applies to every connection that
+     * shares this budget, not only to the one that was refused.
+     */
+    public synchronized void holdUntil(long epochMillis) {
+        heldUntil = Math.max(heldUntil, epochMillis);
     }
 
     /** With {@code limit} attempts per {@code window}, the next may not start before the limit-th last + window. */

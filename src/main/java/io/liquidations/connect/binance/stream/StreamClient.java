@@ -8,15 +8,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * A task's WebSocket connections: one per group of streams, all on a single event-loop thread (a few frames a
- * second per symbol need no more), each reconnecting on its own.
+ * A task's WebSocket connections: for each group of streams {@code connections.per.stream} legs, all on a single
+ * event-loop thread (a few frames a second per symbol need no more), each reconnecting on its own; host names are
+ * looked up on a thread of their own.
  */
 public final class StreamClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamClient.class);
@@ -24,38 +29,83 @@ public final class StreamClient implements AutoCloseable {
     private final StreamClientSettings settings;
     private final StreamListener listener;
     private final EventLoopGroup group;
-    private final List<StreamConnection> connections = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ExecutorService lookups;
+    private final Resolution resolution;
+    private final List<StreamGroup> groups = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public StreamClient(StreamClientSettings settings, StreamListener listener) {
         this.settings = settings;
         this.listener = listener;
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
         this.group = new MultiThreadIoEventLoopGroup(1,
-                new ContextThreadFactory(settings.threadNamePrefix(), MDC.getCopyOfContextMap()),
-                NioIoHandler.newFactory());
+                new ContextThreadFactory(settings.threadNamePrefix(), logContext), NioIoHandler.newFactory());
+        // One lookup at a time is plenty (a handful of connections per task); the thread ends when idle.
+        ThreadPoolExecutor lookupThread = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new ContextThreadFactory(settings.threadNamePrefix() + "-dns", logContext));
+        lookupThread.allowCoreThreadTimeOut(true);
+        this.lookups = lookupThread;
+        this.resolution = new Resolution(settings.resolver(), lookups);
     }
 
-    /** Opens one connection per group of stream names. */
-    public void start(List<List<String>> streamGroups) {
-        for (List<String> streams : streamGroups) {
-            String name = "connection-" + (connections.size() + 1);
-            ReconnectBackoff backoff = new ReconnectBackoff(settings.backoffInitialMs(), settings.backoffMaxMs(),
-                    bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+    /**
+     * Opens {@code connections.per.stream} connections for each named group of stream names.
+     *
+     * @param streamGroups group name → its streams, in order; names must be unique, they name the group in logs,
+     *     metrics and gap records
+     */
+    public void start(Map<String, List<String>> streamGroups) {
+        int legs = Math.max(1, settings.connectionsPerStream());
+        String canary = settings.liveness().canaryStream();
+        streamGroups.forEach((groupName, streams) -> {
+            StreamGroup streamGroup = new StreamGroup(groupName, streams, listener);
             List<String> subscribed = new ArrayList<>(streams);
-            if (settings.liveness().canaryStream() != null) {
-                subscribed.add(settings.liveness().canaryStream());
+            if (canary != null) {
+                subscribed.add(canary);
             }
-            StreamConnection connection = new StreamConnection(name,
-                    StreamNames.combinedStreamUri(settings.baseUrl(), subscribed), List.copyOf(streams), settings,
-                    group.next(), backoff, listener);
-            connections.add(connection);
-            connection.open();
-        }
+            var uri = StreamNames.combinedStreamUri(settings.baseUrl(), subscribed);
+            var eventLoop = group.next();
+            for (int leg = 0; leg < legs; leg++) {
+                ReconnectBackoff backoff = new ReconnectBackoff(settings.backoffInitialMs(), settings.backoffMaxMs(),
+                        bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+                streamGroup.add(new StreamConnection(groupName + "/leg-" + (leg + 1), leg, streamGroup, uri, settings,
+                        eventLoop, backoff, resolution, listener));
+            }
+            groups.add(streamGroup);
+        });
+        groups.forEach(g -> g.legs().forEach(StreamConnection::open));
     }
 
-    /** After the consumer drained its queue: read again from every connection paused by back-pressure. */
+    /** After the consumer drained its queue: read again from every socket paused by back-pressure. */
     public void resumeReading() {
-        connections.forEach(StreamConnection::resumeReading);
+        groups.forEach(g -> g.legs().forEach(StreamConnection::resumeReading));
+    }
+
+    /** One leg as metrics see it: whether it delivers its group's streams now. */
+    public record LegState(String group, int leg, java.util.function.BooleanSupplier up) {
+    }
+
+    public List<LegState> legs() {
+        List<LegState> states = new ArrayList<>();
+        for (StreamGroup g : groups) {
+            for (int i = 0; i < g.legs().size(); i++) {
+                StreamConnection leg = g.legs().get(i);
+                states.add(new LegState(g.name(), i + 1, leg::isCovering));
+            }
+        }
+        return states;
+    }
+
+    /** Streams whose group has fewer legs up than configured: covered, but one fault from a gap (or in one). */
+    public int streamsBelowRedundancy() {
+        int legs = Math.max(1, settings.connectionsPerStream());
+        int below = 0;
+        for (StreamGroup g : groups) {
+            if (g.coveringLegs() < legs) {
+                below += g.streams().size();
+            }
+        }
+        return below;
     }
 
     /**
@@ -66,9 +116,15 @@ public final class StreamClient implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        connections.forEach(StreamConnection::close);
+        groups.forEach(g -> g.legs().forEach(StreamConnection::close));
+        lookups.shutdownNow();
         boolean terminated = group.shutdownGracefully(0, timeout.toMillis() / 2, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(timeout.toMillis());
+        try {
+            terminated &= lookups.awaitTermination(Math.max(1, timeout.toMillis() / 4), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (!terminated) {
             log.warn("Event loop {} did not stop within {}", settings.threadNamePrefix(), timeout);
         }

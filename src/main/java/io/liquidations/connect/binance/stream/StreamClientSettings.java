@@ -5,10 +5,15 @@ import io.netty.handler.ssl.SslContext;
 /**
  * How a task's connections behave.
  *
- * @param connectionMaxAgeMs when a connection is replaced, at the latest (jittered up to 10 % earlier)
+ * @param connectionsPerStream sockets reading each group of streams at once (1 to 3): a stream stays covered while
+ *     any of them is up
+ * @param connectionMaxAgeMs when a connection is replaced, at the latest (earlier by up to 10 %, staggered per leg)
+ * @param readPauseMaxMs reading paused by back-pressure for longer than this loses the socket, as far as coverage is
+ *     concerned: the exchange drops connections that leave its pings unanswered
  * @param sslContext used for {@code wss://} URLs; null is allowed only when the URL is {@code ws://}
  * @param liveness when a connection counts as dead although its socket is open
  * @param attemptBudget connection attempts shared with every other task of the JVM
+ * @param resolver host name lookups, run off the event loop
  */
 public record StreamClientSettings(
         String baseUrl,
@@ -16,10 +21,13 @@ public record StreamClientSettings(
         int maxFrameBytes,
         long backoffInitialMs,
         long backoffMaxMs,
+        int connectionsPerStream,
         long connectionMaxAgeMs,
+        long readPauseMaxMs,
         SslContext sslContext,
         Liveness liveness,
         ConnectionAttemptBudget attemptBudget,
+        HostResolver resolver,
         String threadNamePrefix) {
 
     /**

@@ -1,8 +1,8 @@
 package io.liquidations.connect.binance.stream;
 
-import io.liquidations.connect.binance.metrics.ReconnectReason;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -11,86 +11,140 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket connection to a combined-stream URL, re-opened after every drop. All state is touched on its
- * event loop only, which is what makes "at most one attempt in flight" hold without locks: a reconnect is only
- * ever scheduled by the end of the previous channel or attempt (the pattern of Netty's uptime client).
+ * One leg of a {@link StreamGroup}: a WebSocket connection to the group's combined-stream URL, re-opened after every
+ * drop and replaced before the exchange's 24-hour cut. All state is touched on its event loop only, which is what
+ * makes "at most one attempt in flight" hold without locks: a reconnect is only ever scheduled by the end of the
+ * previous socket or attempt (the pattern of Netty's uptime client).
+ *
+ * <p>Each attempt is an {@link Attempt} object that its socket's handler reports back with, so that the end of an
+ * attempt is always matched to the attempt it ended, including one that fails before {@code connect()} returns.
  */
 final class StreamConnection {
     private static final Logger log = LoggerFactory.getLogger(StreamConnection.class);
     private static final int HANDSHAKE_RESPONSE_MAX_BYTES = 64 * 1024;
+    /** How often a rotation that may not start yet (paused socket, another leg not up) asks again. */
+    private static final long ROTATION_RETRY_MS = 1_000;
+
+    /** One attempt to open a socket, and that socket while it lives. */
+    static final class Attempt {
+        Channel channel;
+
+        StreamFrameHandler handler() {
+            return channel == null ? null : channel.pipeline().get(StreamFrameHandler.class);
+        }
+    }
 
     private final String name;
+    private final int index;
+    private final StreamGroup group;
     private final URI uri;
-    private final List<String> streams;
     private final StreamClientSettings settings;
     private final EventLoop eventLoop;
     private final ReconnectBackoff backoff;
+    private final Resolution resolution;
+    private final ConnectionFailures failures;
     private final StreamListener listener;
 
     private volatile boolean closed;
-    private Channel channel;
-    /** The connection opened to take over from {@link #channel} during a rotation, until it delivers. */
-    private Channel replacement;
-    private io.netty.util.concurrent.ScheduledFuture<?> rotation;
-    private boolean paused;
-    /** Consecutive connections that opened but never delivered a frame. */
+    /** The attempt serving this leg (or trying to), or null between a failed attempt and the next. */
+    private Attempt current;
+    /** The socket opened to take over from {@link #current} during a rotation, until it delivers. */
+    private Attempt replacement;
+    /** Sockets rotated out, reading until their close handshake completes. */
+    private final java.util.Set<Attempt> closing = new java.util.HashSet<>();
+    private ScheduledFuture<?> rotation;
+    private long currentOpenedAtNanos;
+    /** Whether {@link #current} delivers its streams: live, and not lost to a pause that lasted too long. */
+    private boolean covering;
+    /** Consecutive sockets that opened but never delivered a frame. */
     private int silentConnections;
-    /** Whether any connection to this URL has ever delivered a frame. */
+    /** Whether any socket of this leg has ever delivered a frame. */
     private boolean everDelivered;
 
-    StreamConnection(String name, URI uri, List<String> streams, StreamClientSettings settings, EventLoop eventLoop,
-            ReconnectBackoff backoff, StreamListener listener) {
+    StreamConnection(String name, int index, StreamGroup group, URI uri, StreamClientSettings settings,
+            EventLoop eventLoop, ReconnectBackoff backoff, Resolution resolution, StreamListener listener) {
         this.name = name;
+        this.index = index;
+        this.group = group;
         this.uri = uri;
-        this.streams = streams;
         this.settings = settings;
         this.eventLoop = eventLoop;
         this.backoff = backoff;
+        this.resolution = resolution;
+        this.failures = new ConnectionFailures(uri);
         this.listener = listener;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Whether this leg delivers its group's streams now; read from any thread (metrics). */
+    boolean isCovering() {
+        return covering;
+    }
+
+    boolean isRotating() {
+        return replacement != null;
     }
 
     void open() {
         eventLoop.execute(this::connect);
     }
 
+    /** For a stopping task: every socket ends now, nothing is reconnected. */
     void close() {
         closed = true;
         eventLoop.execute(() -> {
-            closeGracefully(channel, "connector stopping");
-            closeGracefully(replacement, "connector stopping");
+            if (rotation != null) {
+                rotation.cancel(false);
+            }
+            for (Attempt attempt : allAttempts()) {
+                StreamFrameHandler handler = attempt.handler();
+                if (handler != null) {
+                    handler.closeNow("connector stopping");
+                } else if (attempt.channel != null) {
+                    attempt.channel.close();
+                }
+            }
         });
     }
 
-    private static void closeGracefully(Channel ch, String reason) {
-        if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(new CloseWebSocketFrame(1000, reason)).addListener(ChannelFutureListener.CLOSE);
+    private List<Attempt> allAttempts() {
+        List<Attempt> all = new java.util.ArrayList<>(closing);
+        if (current != null) {
+            all.add(current);
         }
+        if (replacement != null) {
+            all.add(replacement);
+        }
+        return all;
     }
 
+    /** After the consumer drained its queue: read again from every socket paused by back-pressure. */
     void resumeReading() {
         eventLoop.execute(() -> {
-            if (paused) {
-                paused = false;
-                for (Channel ch : new Channel[] {channel, replacement}) {
-                    if (ch != null) {
-                        ch.config().setAutoRead(true);
-                    }
+            for (Attempt attempt : allAttempts()) {
+                StreamFrameHandler handler = attempt.handler();
+                if (handler != null) {
+                    handler.resumeReading();
                 }
             }
         });
@@ -105,31 +159,59 @@ final class StreamConnection {
         if (closed) {
             return;
         }
+        Attempt attempt = new Attempt();
+        if (asReplacement) {
+            replacement = attempt;
+        } else {
+            current = attempt;
+        }
         long wait = settings.attemptBudget().reserve();
         if (wait > 0) {
             log.info("{}: connection attempts budget spent, attempting in {} ms", name, wait);
-            eventLoop.schedule(() -> attempt(asReplacement), wait, TimeUnit.MILLISECONDS);
+            eventLoop.schedule(() -> resolve(attempt), wait, TimeUnit.MILLISECONDS);
         } else {
-            attempt(asReplacement);
+            resolve(attempt);
         }
     }
 
-    private void attempt(boolean asReplacement) {
-        if (closed) {
+    /** Looks the host up off the event loop, then connects on it; a lookup that fails ends the attempt. */
+    private void resolve(Attempt attempt) {
+        if (closed || !isLive(attempt)) {
             return;
         }
         listener.onConnecting(name);
+        resolution.resolve(uri.getHost(), eventLoop, (addresses, failure) -> {
+            if (failure != null) {
+                onAttemptEnded(attempt, failure, false, false, System.currentTimeMillis());
+            } else {
+                connectTo(attempt, addresses);
+            }
+        });
+    }
+
+    private boolean isLive(Attempt attempt) {
+        return attempt == current || attempt == replacement;
+    }
+
+    private void connectTo(Attempt attempt, List<InetAddress> addresses) {
+        if (closed || !isLive(attempt)) {
+            return;
+        }
         boolean tls = "wss".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
+        // Legs of a group spread over the host's addresses, and a leg that keeps failing moves on to the next one.
+        InetAddress address = addresses.get((index + backoff.failures()) % addresses.size());
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
                 .channel(NioSocketChannel.class)
+                .resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeoutMs())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
                         if (tls) {
+                            // The name, not the address: certificates and SNI are about the host name.
                             SslHandler ssl = settings.sslContext().newHandler(ch.alloc(), uri.getHost(), port);
                             ssl.setHandshakeTimeoutMillis(settings.handshakeTimeoutMs());
                             pipeline.addLast(ssl);
@@ -138,45 +220,18 @@ final class StreamConnection {
                         pipeline.addLast(new HttpObjectAggregator(HANDSHAKE_RESPONSE_MAX_BYTES));
                         pipeline.addLast(new WebSocketClientProtocolHandler(protocolConfig()));
                         pipeline.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
-                        pipeline.addLast(new StreamFrameHandler(StreamConnection.this, settings.liveness()));
+                        pipeline.addLast(new StreamFrameHandler(StreamConnection.this, attempt, settings));
                     }
                 });
-        if (!asReplacement) {
-            paused = false;
-        }
-        Channel attempt = bootstrap.connect(uri.getHost(), port).addListener((ChannelFutureListener) future -> {
+        ChannelFuture connecting = bootstrap.connect(new InetSocketAddress(address, port));
+        // The attempt knows its channel before the listener can run: a connect that fails at once (registration)
+        // completes the future before connect() returns, and the listener then runs right here.
+        attempt.channel = connecting.channel();
+        connecting.addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
-                onAttemptEnded(future.channel(), future.cause(), false, false, System.currentTimeMillis());
+                onAttemptEnded(attempt, future.cause(), false, false, System.currentTimeMillis());
             }
-        }).channel();
-        if (asReplacement) {
-            replacement = attempt;
-        } else {
-            channel = attempt;
-        }
-    }
-
-    /**
-     * Planned rotation before the exchange's 24-hour cut: open the replacement first, switch to it once it
-     * delivers, then close the old one. Both deliver during the overlap; the de-duplication window writes each
-     * liquidation once. If the replacement fails, the old connection keeps serving and rotation is tried again.
-     */
-    private void rotate() {
-        if (closed || replacement != null || channel == null) {
-            return;
-        }
-        log.info("{}: rotating before the exchange's connection lifetime ends", name);
-        reserveAttempt(true);
-    }
-
-    private void scheduleRotation() {
-        long maxAge = settings.connectionMaxAgeMs();
-        // Up to 10 % earlier, at random, so that connections opened together do not rotate together.
-        long lifetime = maxAge - java.util.concurrent.ThreadLocalRandom.current().nextLong(maxAge / 10 + 1);
-        if (rotation != null) {
-            rotation.cancel(false);
-        }
-        rotation = eventLoop.schedule(this::rotate, lifetime, TimeUnit.MILLISECONDS);
+        });
     }
 
     private WebSocketClientProtocolConfig protocolConfig() {
@@ -184,86 +239,169 @@ final class StreamConnection {
                 .webSocketUri(uri)
                 .maxFramePayloadLength(settings.maxFrameBytes())
                 .handshakeTimeoutMillis(settings.handshakeTimeoutMs())
-                // Close frames and pongs are handled by StreamFrameHandler: it logs the close status and
-                // times the pongs.
+                // Close frames and pongs are handled by StreamFrameHandler: it runs the close handshake, logs the
+                // exchange's close status and times the pongs.
                 .handleCloseFrames(false)
                 .dropPongFrames(false)
                 .build();
     }
 
-    // ---- called by StreamFrameHandler, on the event loop ----
-
-    void onHandshakeComplete() {
-        log.info("{} open to {} ({} streams)", name, uri.getHost(), streams.size());
-    }
+    // ---- rotation ----
 
     /**
-     * The connection is confirmed to deliver: its first frame arrived (with the canary, within a second of opening).
-     * Only now is coverage back and the backoff reset, so a socket that opens but stays silent neither ends a gap
-     * nor reconnects at full speed.
+     * Planned rotation before the exchange's 24-hour cut: open the replacement first, switch to it once it delivers,
+     * then close the old socket with a close handshake. Both deliver during the overlap; the de-duplication window
+     * writes each liquidation once. If the replacement fails, the old socket keeps serving and rotation is tried
+     * again. A rotation waits while the socket is paused by back-pressure, and while another leg of the group is not
+     * up or rotating itself, so that legs never rotate together: up to a tenth of the lifetime, past which it goes
+     * ahead regardless, since the exchange's cut would end the socket anyway.
      */
-    void onLive(Channel live) {
-        backoff.reset();
-        everDelivered = true;
-        if (live == replacement) {
-            Channel old = channel;
-            channel = replacement;
-            replacement = null;
-            if (old != null) {
-                log.info("{}: rotated to a new connection; closing the old one", name);
-                listener.onRotated(name);
-                closeGracefully(old, "rotated");
-                scheduleRotation();
-                return;
-            }
-            // The old one died during the rotation: the replacement ends that outage like a reconnect would.
-        }
-        listener.onConnected(name, streams);
-        scheduleRotation();
-    }
-
-    /** Stops reading the socket when the listener asks for back-pressure. */
-    void onText(Channel ch, String text, long receivedAt) {
-        if (!listener.onText(name, text, receivedAt) && !paused) {
-            paused = true;
-            ch.config().setAutoRead(false);
-        }
-    }
-
-    void onUnreadableMessage(String description) {
-        listener.onUnreadableMessage(name, description);
-    }
-
-    /**
-     * The end of a channel or of a failed attempt: decide whether and when to try again.
-     *
-     * @param opened whether the WebSocket handshake had completed
-     * @param delivered whether any frame arrived on this channel
-     * @param coveredUntil until when (epoch ms) the channel delivered its streams
-     */
-    void onAttemptEnded(Channel ended, Throwable cause, boolean opened, boolean delivered, long coveredUntil) {
-        if (closed) {
+    private void rotate() {
+        if (closed || replacement != null || current == null || current.channel == null) {
             return;
         }
+        StreamFrameHandler handler = current.handler();
+        long age = System.nanoTime() - currentOpenedAtNanos;
+        boolean overdue = age > TimeUnit.MILLISECONDS.toNanos(settings.connectionMaxAgeMs()
+                + settings.connectionMaxAgeMs() / 10);
+        if (!overdue && ((handler != null && handler.isPaused()) || !group.mayRotate(this))) {
+            rotation = eventLoop.schedule(this::rotate, Math.min(ROTATION_RETRY_MS,
+                    Math.max(10, settings.connectionMaxAgeMs() / 20)), TimeUnit.MILLISECONDS);
+            return;
+        }
+        log.info("{}: rotating before the exchange's connection lifetime ends", name);
+        reserveAttempt(true);
+    }
+
+    /**
+     * Up to 10 % before the maximum age, in a slice of that window of its own for each leg, at random within it: legs
+     * opened together do not rotate together, and neither do connections opened together.
+     */
+    private void scheduleRotation() {
+        currentOpenedAtNanos = System.nanoTime();
+        long maxAge = settings.connectionMaxAgeMs();
+        int legs = Math.max(1, settings.connectionsPerStream());
+        long slice = maxAge / 10 / legs;
+        long earlier = index * slice + ThreadLocalRandom.current().nextLong(slice + 1);
+        if (rotation != null) {
+            rotation.cancel(false);
+        }
+        rotation = eventLoop.schedule(this::rotate, Math.max(1, maxAge - earlier), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- called by StreamFrameHandler, on the event loop ----
+
+    void onHandshakeComplete(Attempt attempt) {
+        log.info("{} open to {} ({})", name, uri.getHost(), attempt.channel == null ? "?" : attempt.channel.remoteAddress());
+    }
+
+    /**
+     * A socket is confirmed to deliver: its first frame arrived (with the canary, within a second of opening). Only
+     * now is the leg covering again and the backoff reset, so a socket that opens but stays silent neither ends a gap
+     * nor reconnects at full speed.
+     */
+    void onLive(Attempt live) {
+        backoff.reset();
+        failures.reset();
+        everDelivered = true;
+        silentConnections = 0;
+        if (live == replacement) {
+            Attempt old = current;
+            current = replacement;
+            replacement = null;
+            scheduleRotation();
+            if (old != null && old.channel != null && old.channel.isActive()) {
+                log.info("{}: rotated to a new socket; closing the old one after its close handshake", name);
+                listener.onRotated(name);
+                closing.add(old);
+                old.handler().closeGracefully("rotated");
+                return;
+            }
+            // The old socket died during the rotation: the replacement ends that outage like a reconnect would.
+        } else if (live != current) {
+            return; // a socket rotated out delivers its last frames: nothing changes
+        } else {
+            scheduleRotation();
+        }
+        listener.onConnectionUp(name);
+        coverageRegained();
+    }
+
+    private void coverageRegained() {
+        if (!covering) {
+            covering = true;
+            group.legCovering(this);
+        }
+    }
+
+    /** Stops reading the socket when the listener asks for back-pressure; sockets rotated out deliver too. */
+    void onText(Attempt from, String text, long receivedAt, long previousFrameAt) {
+        if (!listener.onText(group.name(), text, receivedAt, previousFrameAt) && from.handler() != null) {
+            from.handler().pauseReading();
+        }
+    }
+
+    void onUnreadableMessage(Attempt from, String description, long receivedAt, long previousFrameAt) {
+        listener.onUnreadableMessage(group.name(), description, receivedAt, previousFrameAt);
+    }
+
+    /** Reading has been paused for so long that the exchange has surely dropped the socket: coverage is lost. */
+    void onReadPausedTooLong(Attempt attempt, long pausedAtMillis) {
+        if (attempt == current && covering) {
+            log.warn("{}: reading paused by back-pressure for over {} ms; the exchange drops sockets that leave its"
+                    + " pings unanswered this long, so its streams count as not covered since the pause", name,
+                    settings.readPauseMaxMs());
+            covering = false;
+            group.legLost(this, pausedAtMillis, ReconnectReason.READ_PAUSED);
+        }
+    }
+
+    /** The socket survived a long pause after all and has read everything sent before now. */
+    void onCaughtUp(Attempt attempt) {
+        if (attempt == current && !closed) {
+            coverageRegained();
+        }
+    }
+
+    /**
+     * The end of a socket or of a failed attempt: decide whether and when to try again.
+     *
+     * @param opened whether the WebSocket handshake had completed
+     * @param delivered whether any frame arrived on this socket
+     * @param coveredUntil until when (epoch ms) the socket delivered its streams
+     */
+    void onAttemptEnded(Attempt ended, Throwable cause, boolean opened, boolean delivered, long coveredUntil) {
+        if (closing.remove(ended) || closed) {
+            return;
+        }
+        ReconnectReason reason = ConnectionFailures.reconnectReason(cause, opened);
         if (ended == replacement) {
             replacement = null;
-            if (channel != null) {
+            if (current != null && current.channel != null && current.channel.isActive()) {
                 long retry = backoff.nextDelayMs();
-                log.warn("{}: rotation failed ({}); the current connection keeps serving, retrying in {} ms", name,
+                log.warn("{}: rotation failed ({}); the current socket keeps serving, retrying in {} ms", name,
                         cause.toString(), retry);
                 rotation = eventLoop.schedule(this::rotate, retry, TimeUnit.MILLISECONDS);
                 return;
             }
             // Both gone: recover like any dropped connection.
-        } else if (ended != channel) {
-            return; // a connection already rotated out
-        } else if (replacement != null) {
-            // The replacement in flight is the reconnect: at most one attempt at a time.
-            channel = null;
-            listener.onDisconnected(name, cause, 0, reconnectReason(cause, opened), coveredUntil);
-            return;
+            current = null;
+        } else if (ended != current) {
+            return; // superseded
+        } else {
+            if (covering) {
+                covering = false;
+                group.legLost(this, coveredUntil, reason);
+            }
+            if (replacement != null) {
+                // The replacement in flight becomes the reconnect: at most one attempt at a time.
+                current = replacement;
+                replacement = null;
+                listener.onConnectionDown(group.name(), name, cause, 0, reason);
+                return;
+            }
+            current = null;
         }
-        channel = null;
         if (delivered) {
             silentConnections = 0;
         } else if (opened && !everDelivered && settings.liveness().canaryStream() != null
@@ -276,56 +414,18 @@ final class StreamConnection {
                     + " (USDS-M needs the /market path).", cause));
             return;
         }
-        Integer status = handshakeStatus(cause);
-        if (status != null && isPermanentRefusal(status)) {
-            listener.onFatal(name, new IllegalStateException("The exchange refused the WebSocket upgrade of " + uri
-                    + " with HTTP " + status + "; check binance.ws.url and the symbols", cause));
+        String diagnosis = failures.diagnose(cause, resolution.everResolved());
+        if (diagnosis != null) {
+            listener.onFatal(name, new IllegalStateException(diagnosis, cause));
             return;
         }
         long delay = backoff.nextDelayMs();
-        Long retryAfterMs = retryAfterMs(cause);
+        Long retryAfterMs = ConnectionFailures.retryAfterMs(cause);
         if (retryAfterMs != null) {
             delay = Math.max(delay, retryAfterMs);
+            settings.attemptBudget().holdUntil(System.currentTimeMillis() + retryAfterMs);
         }
-        listener.onDisconnected(name, cause, delay, reconnectReason(cause, opened), coveredUntil);
+        listener.onConnectionDown(group.name(), name, cause, delay, reason);
         eventLoop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
-    }
-
-    private static ReconnectReason reconnectReason(Throwable cause, boolean opened) {
-        if (cause instanceof StreamStalledException stalled) {
-            return stalled.reason() == StreamStalledException.Reason.PONG_TIMEOUT ? ReconnectReason.PING_TIMEOUT
-                    : ReconnectReason.STALL;
-        }
-        if (handshakeStatus(cause) != null) {
-            return ReconnectReason.HANDSHAKE_REFUSED;
-        }
-        return opened ? ReconnectReason.DROPPED : ReconnectReason.CONNECT_FAILED;
-    }
-
-    /** 4xx answers other than "slow down" (429), "banned for now" (418) and "timeout" (408) will not change. */
-    private static boolean isPermanentRefusal(int status) {
-        return status >= 400 && status < 500 && status != 408 && status != 418 && status != 429;
-    }
-
-    private static Integer handshakeStatus(Throwable cause) {
-        HttpResponse response = handshakeResponse(cause);
-        return response == null ? null : response.status().code();
-    }
-
-    private static Long retryAfterMs(Throwable cause) {
-        HttpResponse response = handshakeResponse(cause);
-        String retryAfter = response == null ? null : response.headers().get(HttpHeaderNames.RETRY_AFTER);
-        if (retryAfter == null) {
-            return null;
-        }
-        try {
-            return Math.max(0, Long.parseLong(retryAfter.trim())) * 1000;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static HttpResponse handshakeResponse(Throwable cause) {
-        return cause instanceof WebSocketClientHandshakeException handshake ? handshake.response() : null;
     }
 }

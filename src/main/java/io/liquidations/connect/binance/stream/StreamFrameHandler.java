@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance.stream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,17 +19,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The end of a connection's pipeline: hands text to its connection, keeps the connection honest about being
- * alive, and reports how the channel ended. Everything runs on the channel's event loop.
+ * The end of one socket's pipeline: hands text to its connection, keeps the socket honest about being alive, obeys
+ * back-pressure, and reports how and until when the socket covered its streams. Everything runs on the channel's
+ * event loop; one instance per socket.
  *
  * <p>Two deadlines, checked on a timer: a pong must answer each client ping within the pong timeout (else the
- * socket is half-open), and the canary stream must tick within the canary timeout (else the socket is up but
- * the exchange has stopped sending: a stall). Either closes the channel, and the connection reconnects.
+ * socket is half-open), and the canary stream must tick within the canary timeout (else the socket is up but the
+ * exchange has stopped sending: a stall). Either closes the channel, and the connection reconnects.
+ *
+ * <p>Back-pressure pauses reading. While paused the socket cannot prove anything (its pongs and frames wait unread),
+ * so the deadlines are suspended, and what it delivers is uncertain from the pause on: a close found after reading
+ * resumes ended coverage no later than the pause. Certainty returns with the pong to a ping sent after the resume,
+ * since everything the exchange sent before answering it has then been read. Reading paused for longer than the
+ * exchange keeps a silent socket is reported as lost coverage at once.
  */
 final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    /** Catch-up pings at most once a second, far within Binance's 10 client messages per second. */
+    private static final long MIN_PING_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final StreamConnection connection;
+    private final StreamConnection.Attempt attempt;
     private final StreamClientSettings.Liveness liveness;
+    private final long readPauseMaxMs;
     private final String canaryPrefix;
+    private ChannelHandlerContext ctx;
     private Throwable endCause;
     private ScheduledFuture<?> livenessCheck;
     private boolean open;
@@ -36,17 +49,39 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private long lastPingNanos;
     private long pingOutstandingSinceNanos;
     /** The last text frame, canary or data: the stall deadline counts from it. */
-    private long lastCanaryNanos;
+    private long lastTextNanos;
     /** Wall-clock times for gap bounds: the last text frame (data or canary), and the last frame of any kind. */
     private long lastTextMillis;
     private long openedAtMillis;
     private long lastFrameMillis;
 
-    StreamFrameHandler(StreamConnection connection, StreamClientSettings.Liveness liveness) {
+    /** When reading was paused by back-pressure; 0 while reading. */
+    private long pausedAtMillis;
+    /** Since when what this socket delivers is uncertain (a pause not yet caught up on); 0 when certain. */
+    private long uncertainSinceMillis;
+    /** When reading last resumed after a pause (nanoTime): the pong to any ping sent after it proves a catch-up. */
+    private long resumedAtNanos;
+    /** Whether a ping to prove the catch-up is still to be sent, once what waited unread has been read. */
+    private boolean catchUpPingDue;
+    /** Whether a read has completed since the resume: what waited unread has been taken in. */
+    private boolean readSinceResume;
+    private boolean reportedPausedTooLong;
+    /** The close handshake: requested (sent once reading may go on), sent, and its reason. */
+    private String closeReason;
+    private boolean closeSent;
+
+    StreamFrameHandler(StreamConnection connection, StreamConnection.Attempt attempt, StreamClientSettings settings) {
         this.connection = connection;
-        this.liveness = liveness;
+        this.attempt = attempt;
+        this.liveness = settings.liveness();
+        this.readPauseMaxMs = settings.readPauseMaxMs();
         this.canaryPrefix = liveness.canaryStream() == null ? null
                 : "{\"stream\":\"" + liveness.canaryStream() + "\"";
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
@@ -54,90 +89,223 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             open = true;
             openedAtMillis = System.currentTimeMillis();
+            lastFrameMillis = openedAtMillis;
             long now = System.nanoTime();
             lastPingNanos = now;
-            lastCanaryNanos = now;
+            lastTextNanos = now;
             long every = liveness.checkEveryMs();
-            livenessCheck = ctx.executor().scheduleAtFixedRate(() -> checkLiveness(ctx), every, every,
+            livenessCheck = ctx.executor().scheduleAtFixedRate(this::checkLiveness, every, every,
                     TimeUnit.MILLISECONDS);
-            connection.onHandshakeComplete();
+            connection.onHandshakeComplete(attempt);
         } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            closeFor(ctx, new IOException("WebSocket handshake timed out"));
+            closeFor(new IOException("WebSocket handshake timed out"));
         }
         super.userEventTriggered(ctx, event);
     }
 
-    private void checkLiveness(ChannelHandlerContext ctx) {
+    private void checkLiveness() {
         long now = System.nanoTime();
-        if (!ctx.channel().config().isAutoRead()) {
-            // Paused by back-pressure: pongs and canary frames wait unread in the socket like everything else,
-            // so their absence proves nothing. The deadlines start again when reading resumes.
-            lastCanaryNanos = now;
+        if (pausedAtMillis != 0) {
+            // Paused by back-pressure: pongs and canary frames wait unread in the socket like everything else, so
+            // their absence proves nothing. The deadlines start again when reading resumes.
+            lastTextNanos = now;
             if (pingOutstandingSinceNanos != 0) {
                 pingOutstandingSinceNanos = now;
+            }
+            if (!reportedPausedTooLong && System.currentTimeMillis() - pausedAtMillis > readPauseMaxMs) {
+                reportedPausedTooLong = true;
+                connection.onReadPausedTooLong(attempt, pausedAtMillis);
             }
             return;
         }
         if (pingOutstandingSinceNanos != 0
                 && now - pingOutstandingSinceNanos > TimeUnit.MILLISECONDS.toNanos(liveness.pongTimeoutMs())) {
-            closeFor(ctx, new StreamStalledException(StreamStalledException.Reason.PONG_TIMEOUT,
+            closeFor(new StreamStalledException(StreamStalledException.Reason.PONG_TIMEOUT,
                     "no pong within " + liveness.pongTimeoutMs() + " ms of a ping: the connection is half-open"));
             return;
         }
         if (canaryPrefix != null
-                && now - lastCanaryNanos > TimeUnit.MILLISECONDS.toNanos(liveness.canaryTimeoutMs())) {
-            closeFor(ctx, new StreamStalledException(StreamStalledException.Reason.STALL,
+                && now - lastTextNanos > TimeUnit.MILLISECONDS.toNanos(liveness.canaryTimeoutMs())) {
+            closeFor(new StreamStalledException(StreamStalledException.Reason.STALL,
                     "no frame on the canary stream " + liveness.canaryStream() + " for "
                             + liveness.canaryTimeoutMs() + " ms: the connection is open but data stopped"));
             return;
         }
         if (pingOutstandingSinceNanos == 0
                 && now - lastPingNanos >= TimeUnit.MILLISECONDS.toNanos(liveness.pingIntervalMs())) {
-            lastPingNanos = now;
-            pingOutstandingSinceNanos = now;
-            ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.copiedBuffer(Long.toString(now),
-                    StandardCharsets.US_ASCII)));
+            ping(now);
+        }
+        pingToCatchUp(now);
+    }
+
+    /** A ping carrying its send time, so that its pong tells which ping it answers. */
+    private void ping(long now) {
+        lastPingNanos = now;
+        pingOutstandingSinceNanos = now;
+        ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.copiedBuffer(Long.toString(now), StandardCharsets.US_ASCII)));
+    }
+
+    // ---- back-pressure, driven by the connection on the event loop ----
+
+    void pauseReading() {
+        if (pausedAtMillis == 0 && ctx.channel().isActive()) {
+            pausedAtMillis = System.currentTimeMillis();
+            if (uncertainSinceMillis == 0) {
+                uncertainSinceMillis = pausedAtMillis;
+            }
+            catchUpPingDue = false;
+            ctx.channel().config().setAutoRead(false);
         }
     }
+
+    void resumeReading() {
+        if (pausedAtMillis == 0) {
+            return;
+        }
+        pausedAtMillis = 0;
+        ctx.channel().config().setAutoRead(true);
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        resumedAtNanos = System.nanoTime();
+        readSinceResume = false;
+        if (closeReason != null && !closeSent) {
+            sendClose();
+        } else if (open && uncertainSinceMillis != 0) {
+            catchUpPingDue = true;
+        }
+    }
+
+    /**
+     * The first read after a resume has taken in what waited unread: now the catch-up ping may go out. Not before: had
+     * the exchange closed the socket meanwhile, writing to it would draw a reset, which discards unread data.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        readSinceResume = true;
+        pingToCatchUp(System.nanoTime());
+        super.channelReadComplete(ctx);
+    }
+
+    /**
+     * Sends the catch-up ping when it is due and allowed: a read has completed since the resume, and the last ping is
+     * a second old. Binance counts pings against its 10 messages per second per connection, and back-pressure can
+     * pause and resume a socket many times a second.
+     */
+    private void pingToCatchUp(long now) {
+        if (catchUpPingDue && readSinceResume && pausedAtMillis == 0 && ctx.channel().isActive()
+                && now - lastPingNanos >= MIN_PING_SPACING_NANOS) {
+            catchUpPingDue = false;
+            ping(now);
+        }
+    }
+
+    boolean isPaused() {
+        return pausedAtMillis != 0;
+    }
+
+    /**
+     * Ends the socket with a close handshake: the close frame goes out once reading may go on (so what waits unread
+     * is read first), and the socket closes when the exchange answers it, or after the handshake timeout.
+     */
+    void closeGracefully(String reason) {
+        if (closeReason != null) {
+            return;
+        }
+        closeReason = reason;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (!open) {
+            ctx.close();
+        } else if (pausedAtMillis == 0) {
+            sendClose();
+        }
+    }
+
+    private void sendClose() {
+        closeSent = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(1000, closeReason));
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive()) {
+                ctx.close();
+            }
+        }, Math.max(1_000, liveness.pongTimeoutMs()), TimeUnit.MILLISECONDS);
+    }
+
+    /** For a stopping task: nothing more will be read, so no reason to wait for anything. */
+    void closeNow(String reason) {
+        closeReason = reason;
+        if (open && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(1000, reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    // ---- frames ----
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         long receivedAt = System.currentTimeMillis();
+        long previousFrameAt = lastFrameMillis;
         lastFrameMillis = receivedAt;
         if (frame instanceof TextWebSocketFrame textFrame) {
             lastTextMillis = receivedAt;
             // Any frame proves that data flows, not only the canary's: the stall deadline starts again.
-            lastCanaryNanos = System.nanoTime();
+            lastTextNanos = System.nanoTime();
             if (!delivered) {
-                // The first frame of any stream proves the exchange delivers on this connection.
+                // The first frame of any stream proves the exchange delivers on this socket.
                 delivered = true;
-                connection.onLive(ctx.channel());
+                connection.onLive(attempt);
             }
             String text = textFrame.text();
             if (canaryPrefix != null && text.startsWith(canaryPrefix)) {
                 // The canary only proves the stream is alive; it is never written out.
                 return;
             }
-            connection.onText(ctx.channel(), text, receivedAt);
-        } else if (frame instanceof PongWebSocketFrame) {
+            connection.onText(attempt, text, receivedAt, previousFrameAt);
+        } else if (frame instanceof PongWebSocketFrame pong) {
             pingOutstandingSinceNanos = 0;
+            if (uncertainSinceMillis != 0 && pausedAtMillis == 0 && sentAtNanos(pong.content()) - resumedAtNanos >= 0) {
+                // Everything the exchange sent before answering a ping sent since the resume has been read.
+                uncertainSinceMillis = 0;
+                if (reportedPausedTooLong) {
+                    reportedPausedTooLong = false;
+                    connection.onCaughtUp(attempt);
+                }
+            }
         } else if (frame instanceof CloseWebSocketFrame close) {
+            if (closeSent) {
+                ctx.close(); // the exchange answered our close: the handshake is complete
+                return;
+            }
             endCause = new IOException("closed by the exchange with status " + close.statusCode()
                     + (close.reasonText().isEmpty() ? "" : " (" + close.reasonText() + ")"));
             ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
-            connection.onUnreadableMessage("a " + frame.getClass().getSimpleName() + " of "
-                    + frame.content().readableBytes() + " bytes, where Binance sends only text");
+            connection.onUnreadableMessage(attempt, "a " + frame.getClass().getSimpleName() + " of "
+                    + frame.content().readableBytes() + " bytes, where Binance sends only text", receivedAt,
+                    previousFrameAt);
+        }
+    }
+
+    /** The send time our pings carry; an unsolicited or foreign pong proves nothing and reads as "long ago". */
+    private long sentAtNanos(ByteBuf content) {
+        try {
+            return Long.parseLong(content.toString(StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return resumedAtNanos - 1;
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException) {
-            connection.onUnreadableMessage(cause.getMessage());
+            connection.onUnreadableMessage(attempt, cause.getMessage(), System.currentTimeMillis(), lastFrameMillis);
         }
-        closeFor(ctx, cause);
+        closeFor(cause);
     }
 
     @Override
@@ -145,26 +313,34 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         if (livenessCheck != null) {
             livenessCheck.cancel(false);
         }
-        Throwable cause = endCause != null ? endCause : new IOException("connection closed by the exchange");
-        connection.onAttemptEnded(ctx.channel(), cause, open, delivered, coveredUntil(cause));
+        Throwable cause = endCause != null ? endCause
+                : closeReason != null ? new IOException("closed by the connector: " + closeReason)
+                : new IOException("connection closed by the exchange");
+        connection.onAttemptEnded(attempt, cause, open, delivered, coveredUntil(cause));
         super.channelInactive(ctx);
     }
 
     /**
-     * Until when this channel delivered its streams. A dropped socket delivered until it closed; a stalled one
-     * only until its last text frame, a half-open one until its last frame of any kind.
+     * Until when this socket delivered its streams. A dropped socket delivered until it closed; a stalled one only
+     * until its last text frame, a half-open or garbled one until its last frame of any kind; and one that had not
+     * caught up after a pause only until the pause.
      */
     private long coveredUntil(Throwable cause) {
-        long now = System.currentTimeMillis();
+        long until = System.currentTimeMillis();
         if (cause instanceof StreamStalledException stalled) {
             long last = stalled.reason() == StreamStalledException.Reason.STALL ? lastTextMillis : lastFrameMillis;
-            return last > 0 ? last : openedAtMillis;
+            until = last > 0 ? last : openedAtMillis;
+        } else if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException) {
+            until = lastFrameMillis;
         }
-        return now;
+        if (uncertainSinceMillis != 0) {
+            until = Math.min(until, uncertainSinceMillis);
+        }
+        return until;
     }
 
     /** Keeps the first reason: what closed the channel, not what the close caused. */
-    private void closeFor(ChannelHandlerContext ctx, Throwable cause) {
+    private void closeFor(Throwable cause) {
         if (endCause == null) {
             endCause = cause;
         }

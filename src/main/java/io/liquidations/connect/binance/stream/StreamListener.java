@@ -1,40 +1,59 @@
 package io.liquidations.connect.binance.stream;
 
-import io.liquidations.connect.binance.metrics.ReconnectReason;
 import java.util.List;
 
-/** What the socket side reports. Called on a Netty event loop: implementations must not block. */
+/**
+ * What the socket side reports. Called on a Netty event loop: implementations must not block.
+ *
+ * <p>Two levels. A <em>group</em> is a set of streams, read by one or more <em>connections</em> (legs) at once; data
+ * and coverage are reported per group (any leg may deliver a frame, the group is covered while any leg is up), the
+ * life of each socket per connection.
+ */
 public interface StreamListener {
 
     /**
-     * A text message arrived.
+     * A text message arrived on one of the group's connections.
      *
-     * @return false to stop reading this connection until {@link StreamClient#resumeReading()}
+     * @param previousFrameAtMillis when the frame before it arrived on the same socket (or the socket opened): the
+     *     earliest a liquidation in this frame can have been sent, since a socket delivers in order
+     * @return false to stop reading that socket until {@link StreamClient#resumeReading()}
      */
-    boolean onText(String connection, String text, long receivedAtMillis);
+    boolean onText(String group, String text, long receivedAtMillis, long previousFrameAtMillis);
 
-    /** A message that cannot be text (binary or oversized) arrived and was discarded. */
-    void onUnreadableMessage(String connection, String description);
+    /** A message that cannot be text (binary, oversized, corrupted) arrived on one of the group's connections. */
+    void onUnreadableMessage(String group, String description, long receivedAtMillis, long previousFrameAtMillis);
 
-    /** The WebSocket handshake completed: the connection now receives its streams. */
-    void onConnected(String connection, List<String> streams);
-
-    /** An attempt to open the connection begins (the first one included). */
+    /** An attempt to open a connection begins (the first one included). */
     default void onConnecting(String connection) {
     }
 
-    /** A planned rotation completed: the new connection delivers and the old one is closing. No gap. */
+    /** A connection delivers: its first frame arrived. */
+    default void onConnectionUp(String connection) {
+    }
+
+    /**
+     * A connection's socket, or an attempt to open one, ended; it is retried after {@code retryInMs}. Whether its
+     * streams are still covered is told by {@link #onUncovered}.
+     */
+    void onConnectionDown(String group, String connection, Throwable cause, long retryInMs, ReconnectReason reason);
+
+    /** A planned rotation completed: the connection's new socket delivers and the old one is closing. No gap. */
     default void onRotated(String connection) {
     }
 
     /**
-     * The connection is down, or an attempt failed; it will be retried after {@code retryInMs}.
+     * The group's streams are covered again: a connection delivers where none did.
      *
-     * @param coveredUntilMillis until when the connection delivered its streams: where a gap begins
+     * @param uncoveredSinceMillis since when they were not, or null on the group's first coverage after a start (the
+     *     caller knows best whether a start is a gap)
+     * @param reason why coverage was lost (a {@link ReconnectReason} tag), or null with a null {@code uncoveredSince}
      */
-    void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason,
-            long coveredUntilMillis);
+    void onCovered(String group, List<String> streams, Long uncoveredSinceMillis, String reason);
 
-    /** The exchange refused the connection in a way retrying cannot fix (a bad URL, a refused stream name). */
+    /** No connection of the group covers its streams any more; coverage ended at {@code coveredUntilMillis}. */
+    default void onUncovered(String group, List<String> streams, long coveredUntilMillis, String reason) {
+    }
+
+    /** The exchange refused a connection in a way retrying cannot fix (a bad URL, a refused stream name). */
     void onFatal(String connection, Throwable cause);
 }

@@ -87,7 +87,7 @@ class LiquidationSourceConfigTest {
                 LiquidationSourceConfig.MARKET, "COIN-M",
                 LiquidationSourceConfig.STREAM_MODE, "symbols",
                 LiquidationSourceConfig.SYMBOLS, "btcusd_perp, BTCUSD_260925",
-                LiquidationSourceConfig.STREAMS_PER_CONNECTION, "1024",
+                LiquidationSourceConfig.STREAMS_PER_CONNECTION, "1023",
                 LiquidationSourceConfig.RECONNECT_BACKOFF_INITIAL_MS, "500",
                 LiquidationSourceConfig.RECONNECT_BACKOFF_MAX_MS, "500",
                 LiquidationSourceConfig.DECIMAL_HANDLING_MODE, "STRING",
@@ -195,6 +195,26 @@ class LiquidationSourceConfigTest {
     void streamsPerConnectionOutOfRangeIsAnError(String value) {
         assertMentions(errorsOnlyOn(with(LiquidationSourceConfig.STREAMS_PER_CONNECTION, value),
                 LiquidationSourceConfig.STREAMS_PER_CONNECTION), LiquidationSourceConfig.STREAMS_PER_CONNECTION);
+    }
+
+    /** A canary's frames are never written out: a liquidation stream as the canary would be swallowed whole. */
+    @ParameterizedTest
+    @ValueSource(strings = {"btcusdt@forceOrder", "ethusdt@forceorder", "!forceOrder@arr"})
+    void aLiquidationStreamIsRefusedAsTheCanary(String canary) {
+        assertMentions(errorsOnlyOn(with(LiquidationSourceConfig.CANARY_STREAM, canary),
+                LiquidationSourceConfig.CANARY_STREAM), LiquidationSourceConfig.CANARY_STREAM, "forceOrder");
+    }
+
+    /** The canary rides on every connection: with it, a connection may still carry at most Binance's 1024 streams. */
+    @Test
+    void streamsPerConnectionLeavesRoomForTheCanary() {
+        assertMentions(errorsOnlyOn(with(LiquidationSourceConfig.STREAMS_PER_CONNECTION, "1024"),
+                LiquidationSourceConfig.STREAMS_PER_CONNECTION), LiquidationSourceConfig.STREAMS_PER_CONNECTION,
+                "1023", LiquidationSourceConfig.CANARY_STREAM);
+        Map<String, String> noCanary = with(LiquidationSourceConfig.STREAMS_PER_CONNECTION, "1024");
+        noCanary.put(LiquidationSourceConfig.CANARY_STREAM, "none");
+        validate(noCanary).forEach((name, value) -> assertTrue(value.errorMessages().isEmpty(),
+                () -> name + ": " + value.errorMessages()));
     }
 
     @Test

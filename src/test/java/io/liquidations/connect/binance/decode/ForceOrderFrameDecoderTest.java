@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -50,10 +49,9 @@ class ForceOrderFrameDecoderTest {
         return events.get(0);
     }
 
-    private static void assertExact(String expected, BigDecimal actual) {
-        BigDecimal wanted = new BigDecimal(expected);
-        assertEquals(wanted, actual, "value and scale of " + expected);
-        assertEquals(expected, actual.toPlainString());
+    /** Decimals are the exchange's text, digit for digit. */
+    private static void assertExact(String expected, String actual) {
+        assertEquals(expected, actual);
     }
 
     @Test
@@ -62,8 +60,7 @@ class ForceOrderFrameDecoderTest {
         assertEquals("btcusdt@forceOrder", frame.stream());
         ForceOrderEvent event = frame.events().get(0);
         assertEquals(new ForceOrderEvent("forceOrder", 1568014460893L, "BTCUSDT", null, "SELL", "LIMIT", "IOC",
-                new BigDecimal("0.014"), new BigDecimal("9910"), new BigDecimal("9910"), "FILLED",
-                new BigDecimal("0.014"), new BigDecimal("0.014"), 1568014460893L, null), event);
+                "0.014", "9910", "9910", "FILLED", "0.014", "0.014", 1568014460893L, null), event);
     }
 
     @Test
@@ -78,7 +75,6 @@ class ForceOrderFrameDecoderTest {
         assertEquals(1791391082119L, event.tradeTime());
         assertExact("116.5", event.quantity());
         assertExact("3.80300", event.price());
-        assertEquals(5, event.price().scale());
         assertExact("3.85642", event.averagePrice());
         assertExact("25.2", event.lastFilledQuantity());
         assertExact("116.5", event.filledAccumulatedQuantity());
@@ -202,13 +198,11 @@ class ForceOrderFrameDecoderTest {
                 .replace("\"z\":\"0.014\"", "\"z\":1.10");
         ForceOrderEvent event = single(text);
         assertExact("0.01400000", event.quantity());
-        assertEquals(8, event.quantity().scale());
         assertExact("9910.00", event.price());
         assertExact("0.00000001", event.averagePrice());
         assertExact("123456789012345678901234567890.123456789", event.lastFilledQuantity());
         assertExact("1.10", event.filledAccumulatedQuantity());
-        assertEquals(5, single(ILV_ALL_MARKET).price().scale());
-        assertEquals(new BigDecimal("3.80300"), single(ILV_ALL_MARKET).price());
+        assertEquals("3.80300", single(ILV_ALL_MARKET).price());
     }
 
     static List<Arguments> malformed() {
@@ -233,28 +227,79 @@ class ForceOrderFrameDecoderTest {
                 Arguments.of("JSON string", "\"forceOrder\"", "object"),
                 Arguments.of("JSON number", "42", "object"),
                 Arguments.of("data a string", "{\"stream\":\"btcusdt@forceOrder\",\"data\":\"x\"}", "data"),
-                Arguments.of("array of non-objects", "[1,2]", "array element"),
+                Arguments.of("array of a non-object", "[1]", "array element"),
                 Arguments.of("empty object", "{}", ""),
                 Arguments.of("missing symbol", BTC_COMBINED.replace("\"s\":\"BTCUSDT\",", ""), "o.s"),
                 Arguments.of("st not an integer", ILV_ALL_MARKET.replace("\"st\":1", "\"st\":\"one\""), "st"),
                 Arguments.of("missing o", "{\"e\":\"forceOrder\",\"E\":1568014460893}", "forceOrder"));
     }
 
+    /**
+     * Why a frame, or its one event, cannot become a record: a frame that is not JSON of a known shape is refused as a
+     * whole; an event with a field missing, mistyped or out of range is rejected alone.
+     */
+    private String problemOf(String text) {
+        try {
+            DecodedFrame.Liquidations frame = liquidations(text);
+            assertEquals(List.of(), frame.events(), "nothing of it is accepted");
+            assertEquals(1, frame.rejected().size(), "one rejected event");
+            return frame.rejected().get(0).reason();
+        } catch (MalformedFrameException e) {
+            return e.getMessage();
+        } catch (org.opentest4j.AssertionFailedError notLiquidations) {
+            return assertThrows(MalformedFrameException.class, () -> decoder.decode(text)).getMessage();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
-    void malformedFramesAreRefusedWithAHelpfulMessage(String name, String text, String expectedInMessage) {
-        MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> decoder.decode(text));
-        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "a message for " + name);
-        assertTrue(e.getMessage().contains(expectedInMessage),
-                () -> name + ": '" + e.getMessage() + "' should mention '" + expectedInMessage + "'");
+    void malformedFramesAndEventsAreRefusedWithAHelpfulMessage(String name, String text, String expectedInMessage) {
+        String problem = problemOf(text);
+        assertTrue(problem != null && !problem.isBlank(), "a message for " + name);
+        assertTrue(problem.contains(expectedInMessage),
+                () -> name + ": '" + problem + "' should mention '" + expectedInMessage + "'");
     }
 
     @Test
     void notANumberMessageQuotesTheValue() {
-        MalformedFrameException e = assertThrows(MalformedFrameException.class,
-                () -> decoder.decode(BTC_COMBINED.replace("\"q\":\"0.014\"", "\"q\":\"abc\"")));
-        assertTrue(e.getMessage().contains("'abc'"), e.getMessage());
-        assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("decimal"), e.getMessage());
+        String problem = problemOf(BTC_COMBINED.replace("\"q\":\"0.014\"", "\"q\":\"abc\""));
+        assertTrue(problem.contains("'abc'"), problem);
+        assertTrue(problem.toLowerCase(Locale.ROOT).contains("decimal"), problem);
+    }
+
+    @Test
+    void anArrayKeepsItsGoodEventsAndRejectsTheBadOneWithItsSymbol() throws Exception {
+        String bad = COIN_M_RAW.replace("\"q\":\"1\"", "\"q\":\"1.2.3\"");
+        DecodedFrame.Liquidations frame = liquidations("{\"stream\":\"!forceOrder@arr\",\"data\":[" + BTC_EVENT
+                + "," + bad + ",42," + PS_ST_BESIDE_O + "]}");
+        assertEquals(List.of("BTCUSDT", "BTCUSD_PERP"), frame.events().stream().map(ForceOrderEvent::symbol).toList());
+        assertEquals(2, frame.rejected().size());
+        assertEquals("BTCUSD_200925", frame.rejected().get(0).symbol());
+        assertTrue(frame.rejected().get(0).reason().contains("o.q"), frame.rejected().get(0).reason());
+        assertNull(frame.rejected().get(1).symbol(), "a non-object names no symbol");
+    }
+
+    @Test
+    void hostileNumbersAreRefusedByLengthOrKeptAsTextWithoutParsing() throws Exception {
+        assertEquals("1e999999999", single(BTC_COMBINED.replace("\"q\":\"0.014\"", "\"q\":\"1e999999999\"")).quantity(),
+                "a valid decimal literal, kept as text: the record type decides whether it fits");
+        String longDigits = "1".repeat(ForceOrderFrameDecoder.MAX_DECIMAL_CHARS + 1);
+        assertTrue(problemOf(BTC_COMBINED.replace("\"q\":\"0.014\"", "\"q\":\"" + longDigits + "\""))
+                .contains("o.q"));
+        for (String notDecimal : List.of("1e", "--1", ".", "1.2.3", "0x10", "NaN", "Infinity", " 1", "1 ")) {
+            assertTrue(!ForceOrderFrameDecoder.isDecimalLiteral(notDecimal), notDecimal);
+        }
+        for (String decimal : List.of("0", "-1.5", "+2", "3.80300", ".5", "5.", "1E-7", "1e+3")) {
+            assertTrue(ForceOrderFrameDecoder.isDecimalLiteral(decimal), decimal);
+        }
+    }
+
+    @Test
+    void timesKafkaWouldRefuseAreRejected() {
+        assertTrue(problemOf(BTC_COMBINED.replace("\"T\":1568014460893", "\"T\":-1")).contains("o.T"));
+        assertTrue(problemOf(BTC_COMBINED.replace("\"E\":1568014460893", "\"E\":99999999999999999")).contains("E"));
+        assertTrue(problemOf(BTC_COMBINED.replace("\"T\":1568014460893", "\"T\":123456789012345678901234"))
+                .contains("o.T"));
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
-import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 class LiquidationDeduplicatorTest {
@@ -16,8 +15,7 @@ class LiquidationDeduplicatorTest {
     /** The all-market capture of the protocol notes: partial fill, trailing zeros, {@code st} inside {@code o}. */
     private static ForceOrderEvent ilv(String price, String filled, Integer marketType) {
         return new ForceOrderEvent("forceOrder", 1_791_391_083_124L, "ILVUSDT", "ILVUSDT", "SELL", "LIMIT", "IOC",
-                new BigDecimal("116.5"), new BigDecimal(price), new BigDecimal("3.85642"), "FILLED",
-                new BigDecimal("25.2"), new BigDecimal(filled), 1_791_391_082_119L, marketType);
+                "116.5", price, "3.85642", "FILLED", "25.2", filled, 1_791_391_082_119L, marketType);
     }
 
     private static ForceOrderEvent ilv() {
@@ -25,9 +23,8 @@ class LiquidationDeduplicatorTest {
     }
 
     private static ForceOrderEvent numbered(long n) {
-        return new ForceOrderEvent("forceOrder", n, "BTCUSDT", null, "BUY", "LIMIT", "IOC", BigDecimal.ONE,
-                BigDecimal.valueOf(90_000), BigDecimal.valueOf(90_000), "FILLED", BigDecimal.ONE, BigDecimal.ONE, n,
-                null);
+        return new ForceOrderEvent("forceOrder", n, "BTCUSDT", null, "BUY", "LIMIT", "IOC", "1", "90000", "90000",
+                "FILLED", "1", "1", n, null);
     }
 
     @Test
@@ -67,9 +64,9 @@ class LiquidationDeduplicatorTest {
         assertTrue(dedup.firstSighting(with(base, base.symbol(), base.tradeTime(), "BUY", base.quantity(),
                 base.averagePrice()), NOW), "side S");
         assertTrue(dedup.firstSighting(with(base, base.symbol(), base.tradeTime(), base.side(),
-                new BigDecimal("116.6"), base.averagePrice()), NOW), "quantity q");
+                "116.6", base.averagePrice()), NOW), "quantity q");
         assertTrue(dedup.firstSighting(with(base, base.symbol(), base.tradeTime(), base.side(), base.quantity(),
-                new BigDecimal("3.85643")), NOW), "average price ap");
+                "3.85643"), NOW), "average price ap");
         assertEquals(0, dedup.duplicatesDropped());
     }
 
@@ -194,7 +191,7 @@ class LiquidationDeduplicatorTest {
     }
 
     private static ForceOrderEvent with(ForceOrderEvent e, String symbol, long tradeTime, String side,
-            BigDecimal quantity, BigDecimal averagePrice) {
+            String quantity, String averagePrice) {
         return new ForceOrderEvent(e.eventType(), e.eventTime(), symbol, e.pair(), side, e.orderType(),
                 e.timeInForce(), quantity, e.price(), averagePrice, e.status(), e.lastFilledQuantity(),
                 e.filledAccumulatedQuantity(), tradeTime, e.marketType());

@@ -548,6 +548,31 @@ public final class FakeBinanceExchange implements AutoCloseable {
         return closeEach(connection -> closeWithFrame(connection, statusCode, reason, "closed by test (" + statusCode + ")"));
     }
 
+    /** Closes one connection like {@link #dropAllConnections()} does; false if it is not open. */
+    public boolean dropConnection(long connectionId) {
+        FakeConnection connection = find(connectionId);
+        if (connection == null || !connection.isOpen()) {
+            return false;
+        }
+        connection.channel.eventLoop().execute(() -> {
+            connection.noteCloseCause("dropped by test");
+            closeBelowProtocols(connection.channel);
+        });
+        return await(() -> !connection.isOpen(), SHUTDOWN_TIMEOUT);
+    }
+
+    /**
+     * Stalls one connection, as {@link #setPushData(boolean) setPushData(false)} stalls them all: it stays open and
+     * answers pings, but receives no market data (its canary included) until un-stalled.
+     */
+    public void setStalled(long connectionId, boolean stalled) {
+        FakeConnection connection = find(connectionId);
+        if (connection == null) {
+            throw new NoSuchElementException("no connection " + connectionId);
+        }
+        connection.setStalled(stalled);
+    }
+
     /** When false the server ignores the client's pings (a half-open link as the client sees it). */
     public void setAnswerPings(boolean answerPings) {
         this.answerPings = answerPings;
@@ -578,7 +603,20 @@ public final class FakeBinanceExchange implements AutoCloseable {
         if (httpStatus < 400 || httpStatus > 599) {
             throw new IllegalArgumentException("not an HTTP error status: " + httpStatus);
         }
-        scheduledRefusal.set(count == 0 ? null : new ScheduledRefusal(new AtomicInteger(count), httpStatus, retryAfterSeconds));
+        scheduledRefusal.set(count == 0 ? null
+                : new ScheduledRefusal(new AtomicInteger(count), httpStatus, retryAfterSeconds, null));
+    }
+
+    /**
+     * Answers the next {@code count} upgrade requests with the redirect {@code httpStatus} (3xx) to {@code location},
+     * as a misconfigured proxy or a moved endpoint would. Replaces any refusal still pending.
+     */
+    public void redirectNextHandshakes(int count, int httpStatus, String location) {
+        if (httpStatus < 300 || httpStatus > 399) {
+            throw new IllegalArgumentException("not an HTTP redirect status: " + httpStatus);
+        }
+        scheduledRefusal.set(count <= 0 ? null
+                : new ScheduledRefusal(new AtomicInteger(count), httpStatus, null, Objects.requireNonNull(location)));
     }
 
     /** Stops the server, closes every socket, deletes the trust store and ends every thread it started. */
@@ -748,7 +786,8 @@ public final class FakeBinanceExchange implements AutoCloseable {
     }
 
     /** A pending {@link #refuseNextHandshakes} order. */
-    private record ScheduledRefusal(AtomicInteger remaining, int httpStatus, Integer retryAfterSeconds) {}
+    private record ScheduledRefusal(AtomicInteger remaining, int httpStatus, Integer retryAfterSeconds,
+            String location) {}
 
     /** Takes one refusal from the pending order, if any is left. */
     private ScheduledRefusal takeRefusal() {
@@ -824,7 +863,11 @@ public final class FakeBinanceExchange implements AutoCloseable {
                         : refusal.httpStatus == 429
                                 ? errorBody(-1003, "Too many requests; please use the websocket for live updates.")
                                 : errorBody(-1000, status.reasonPhrase());
-                refuse(ctx, uri, status, body, refusal.retryAfterSeconds);
+                if (refusal.location != null) {
+                    redirect(ctx, uri, status, refusal.location);
+                } else {
+                    refuse(ctx, uri, status, body, refusal.retryAfterSeconds);
+                }
                 return;
             }
             StreamRequest streams = StreamRequest.parse(uri);
@@ -996,6 +1039,17 @@ public final class FakeBinanceExchange implements AutoCloseable {
             if (retryAfterSeconds != null) {
                 response.headers().setInt(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
             }
+            refusedHandshakes.add(new RefusedHandshake(uri, status.code(), Instant.now()));
+            signalChange();
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        private void redirect(ChannelHandlerContext ctx, String uri, HttpResponseStatus status, String location) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+            response.headers()
+                    .set(HttpHeaderNames.LOCATION, location)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, 0)
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             refusedHandshakes.add(new RefusedHandshake(uri, status.code(), Instant.now()));
             signalChange();
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

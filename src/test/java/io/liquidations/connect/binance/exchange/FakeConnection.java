@@ -41,6 +41,8 @@ final class FakeConnection implements ControlProtocol.Session {
     private volatile String closeCause;
     private volatile Integer clientCloseStatus;
     private volatile long lastPongNanos = System.nanoTime();
+    /** A stall of this socket alone: it stays open and answers pings, but no market data reaches it. */
+    private volatile boolean stalled;
 
     FakeConnection(long id, Channel channel, String uri, StreamRequest request, boolean tls, Runnable onChange) {
         this.id = id;
@@ -61,7 +63,11 @@ final class FakeConnection implements ControlProtocol.Session {
 
     /** Whether market data for {@code stream} is routed to this socket right now. */
     boolean receives(String stream) {
-        return open && request.live() && isSubscribed(stream);
+        return open && !stalled && request.live() && isSubscribed(stream);
+    }
+
+    void setStalled(boolean stalled) {
+        this.stalled = stalled;
     }
 
     synchronized boolean isSubscribed(String stream) {

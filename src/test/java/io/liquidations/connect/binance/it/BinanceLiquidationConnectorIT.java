@@ -47,7 +47,8 @@ class BinanceLiquidationConnectorIT {
 
     @BeforeAll
     static void startStack() {
-        exchange = FakeBinanceExchange.startPlain();
+        // Coverage is back with a socket's first frame: a canary every 200 ms keeps that close to the reopen.
+        exchange = FakeBinanceExchange.builder().markPriceInterval(Duration.ofMillis(200)).start();
         connect = ConnectClusterSupport.startCluster("binance-liquidations-it");
     }
 
@@ -67,6 +68,9 @@ class BinanceLiquidationConnectorIT {
         connect.connectors().forEach(connect::deleteConnector);
     }
 
+    /** Sockets per group of streams in the shipped config: each stream is read on this many, each event written once. */
+    private static final int LEGS = Integer.parseInt(deployedConfig(Map.of()).get("connections.per.stream"));
+
     @Test
     void deliversEveryLiquidationExactlyOnceTypedKeyedAndStampedWithTradeTime() throws Exception {
         String name = "spine";
@@ -79,16 +83,18 @@ class BinanceLiquidationConnectorIT {
                 "streams.per.connection", "50",
                 "topic", topic)));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 3, "connector did not start");
-        assertTrue(exchange.awaitOpenConnections(6, Duration.ofSeconds(30)), "expected ceil(100/50) x 3 connections");
+        assertTrue(exchange.awaitOpenConnections(6 * LEGS, Duration.ofSeconds(30)),
+                "expected ceil(100/50) x 3 groups, each on " + LEGS + " connections");
 
         assertEachSymbolServedByExactlyOneTask(name, symbols);
-        assertEachStreamRequestedOnceOverSixConnections(symbols);
+        assertEachStreamRequestedByTheLegsOfOneGroup(symbols);
 
         ForceOrderEvents events = new ForceOrderEvents(42);
         Map<String, SentForceOrder> sent = new HashMap<>();
         for (int i = 0; i < 10_000; i++) {
             SentForceOrder event = events.next(symbols.get(i % symbols.size()));
-            assertEquals(1, exchange.emit(streamOf(event.symbol()), event.toJson()), "one connection per stream");
+            assertEquals(LEGS, exchange.emit(streamOf(event.symbol()), event.toJson()),
+                    "each stream on " + LEGS + " connections");
             sent.put(identity(event.symbol(), event.tradeTime()), event);
         }
 
@@ -99,7 +105,10 @@ class BinanceLiquidationConnectorIT {
                 "a clean start writes no gap: the gaps topic was never even created");
         assertEquals(sent.size(), jmxTotal(name, "records-produced-total"),
                 "the worker's metrics, over JMX, count what was produced");
-        assertEquals(6.0, jmxTotal(name, "connections-open"), "connections open, over JMX");
+        assertEquals(6.0 * LEGS, jmxTotal(name, "connections-open"), "connections open, over JMX");
+        assertEquals(0.0, jmxTotal(name, "streams-below-redundancy"), "every stream on all its legs, over JMX");
+        assertTrue(jmxTotal(name, "duplicates-dropped-total") >= sent.size() * (LEGS - 1) * 0.99,
+                "what the other legs delivered was dropped as duplicates, over JMX");
         Set<String> seen = new HashSet<>();
         for (ReadBack record : received) {
             String id = identity(record.symbol(), millis(record.value(), ForceOrderSchema.TRADE_TIME));
@@ -124,14 +133,14 @@ class BinanceLiquidationConnectorIT {
                 "reconnect.backoff.max.ms", "1000",
                 "topic", topic)));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 2, "connector did not start");
-        waitForOpenConnectionsOf(symbols, 4, 4);
+        waitForOpenConnectionsOf(symbols, 4 * LEGS, 4 * LEGS);
 
         ForceOrderEvents events = new ForceOrderEvents(7);
         List<SentForceOrder> before = emitRound(events, symbols, 10);
         assertEquals(before.size(), readAll(connect, topic, before.size(), READ_TIMEOUT).size());
 
         exchange.dropAllConnections();
-        waitForOpenConnectionsOf(symbols, 4, 8);
+        waitForOpenConnectionsOf(symbols, 4 * LEGS, 8 * LEGS);
 
         List<SentForceOrder> after = emitRound(events, symbols, 10);
         List<ReadBack> all = readAll(connect, topic, before.size() + after.size(), READ_TIMEOUT);
@@ -146,21 +155,26 @@ class BinanceLiquidationConnectorIT {
         assertGapRecordsMatchTheOutages(topic + ".gaps", symbols);
     }
 
-    /** One gap per dropped connection, bounded by when the exchange closed it and when its successor opened. */
+    /**
+     * One gap per group whose connections were all dropped, bounded by when the exchange closed the last of them and
+     * when the first successor opened.
+     */
     private static void assertGapRecordsMatchTheOutages(String gapsTopic, List<String> symbols) throws Exception {
         Set<String> ours = symbols.stream().map(BinanceLiquidationConnectorIT::streamOf).collect(Collectors.toSet());
         List<FakeBinanceExchange.ConnectionInfo> connections = exchange.connections().stream()
                 .filter(c -> c.requestedStreams().stream().anyMatch(ours::contains)).toList();
         List<ReadBack> gaps = readAll(connect, gapsTopic, 4, READ_TIMEOUT);
-        assertEquals(4, gaps.size(), "one gap per dropped connection");
+        assertEquals(4, gaps.size(), "one gap per dropped group");
         for (ReadBack gap : gaps) {
             @SuppressWarnings("unchecked")
             List<String> streams = (List<String>) gap.value().get("streams");
             List<FakeBinanceExchange.ConnectionInfo> serving = connections.stream()
-                    .filter(c -> c.requestedStreams().containsAll(streams)).toList();
-            assertEquals(2, serving.size(), "the dropped connection and its successor: " + streams);
-            long closedAt = serving.get(0).closedAt().toEpochMilli();
-            long reopenedAt = serving.get(1).openedAt().toEpochMilli();
+                    .filter(c -> c.requestedStreams().containsAll(streams))
+                    .sorted(java.util.Comparator.comparing(FakeBinanceExchange.ConnectionInfo::openedAt)).toList();
+            assertEquals(2 * LEGS, serving.size(), "the dropped connections and their successors: " + streams);
+            long closedAt = serving.subList(0, LEGS).stream().mapToLong(c -> c.closedAt().toEpochMilli()).max()
+                    .orElseThrow();
+            long reopenedAt = serving.get(LEGS).openedAt().toEpochMilli();
             long from = millis(gap.value(), "uncoveredFrom");
             long to = millis(gap.value(), "uncoveredTo");
             assertTrue(Math.abs(from - closedAt) <= 1_000, "gap starts " + (from - closedAt) + " ms off the drop");
@@ -194,7 +208,7 @@ class BinanceLiquidationConnectorIT {
                 "binance.ws.url", exchange.baseUrl(), "symbols", "MALLOGUSDT", "tasks.max", "1",
                 "behavior.on.malformed.event", "log", "topic", logTopic)));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("malformed-log", 1, "not running");
-        waitForOpenConnectionsOf(List.of("MALLOGUSDT"), 1, 1);
+        waitForOpenConnectionsOf(List.of("MALLOGUSDT"), LEGS, LEGS);
         SentForceOrder first = events.next("MALLOGUSDT");
         exchange.emit(streamOf("MALLOGUSDT"), first.toJson());
         exchange.emitRaw(streamOf("MALLOGUSDT"), "{\"stream\":\"mallogusdt@forceOrder\",\"data\":{\"e\":\"forceOr");
@@ -213,7 +227,7 @@ class BinanceLiquidationConnectorIT {
                 "binance.ws.url", exchange.baseUrl(), "symbols", "MALFAILUSDT", "tasks.max", "1",
                 "behavior.on.malformed.event", "fail", "topic", failTopic)));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("malformed-fail", 1, "not running");
-        waitForOpenConnectionsOf(List.of("MALFAILUSDT"), 1, 1);
+        waitForOpenConnectionsOf(List.of("MALFAILUSDT"), LEGS, LEGS);
         SentForceOrder beforeGarbage = events.next("MALFAILUSDT");
         exchange.emit(streamOf("MALFAILUSDT"), beforeGarbage.toJson());
         exchange.emitRaw(streamOf("MALFAILUSDT"), "not json at all");
@@ -269,12 +283,12 @@ class BinanceLiquidationConnectorIT {
         assertEquals(new HashSet<>(symbols), new HashSet<>(assigned), "every symbol in a task");
     }
 
-    private static void assertEachStreamRequestedOnceOverSixConnections(List<String> symbols) {
+    private static void assertEachStreamRequestedByTheLegsOfOneGroup(List<String> symbols) {
         List<List<String>> requested = exchange.connections().stream()
                 .filter(FakeBinanceExchange.ConnectionInfo::open)
                 .map(FakeBinanceExchange.ConnectionInfo::streams)
                 .toList();
-        assertEquals(6, requested.size());
+        assertEquals(6 * LEGS, requested.size());
         for (List<String> streams : requested) {
             assertEquals(50, streams.stream().filter(s -> s.endsWith("@forceOrder")).count(),
                     "streams.per.connection");
@@ -283,7 +297,9 @@ class BinanceLiquidationConnectorIT {
         List<String> all = requested.stream().flatMap(List::stream).filter(s -> s.endsWith("@forceOrder")).toList();
         assertEquals(symbols.stream().map(BinanceLiquidationConnectorIT::streamOf).collect(Collectors.toSet()),
                 new HashSet<>(all));
-        assertEquals(all.size(), new HashSet<>(all).size(), "each stream on one connection only");
+        Map<String, Long> legsPerStream = all.stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+        assertEquals(Set.of((long) LEGS), new HashSet<>(legsPerStream.values()),
+                "each stream on exactly " + LEGS + " connections");
     }
 
     /** Waits until {@code open} connections serve these symbols and {@code total} have ever been opened for them. */
@@ -304,7 +320,7 @@ class BinanceLiquidationConnectorIT {
         for (int i = 0; i < perSymbol; i++) {
             for (String symbol : symbols) {
                 SentForceOrder event = events.next(symbol);
-                assertEquals(1, exchange.emit(streamOf(symbol), event.toJson()));
+                assertEquals(LEGS, exchange.emit(streamOf(symbol), event.toJson()));
                 sent.add(event);
             }
         }

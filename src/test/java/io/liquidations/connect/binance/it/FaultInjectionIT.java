@@ -298,11 +298,11 @@ class FaultInjectionIT {
                             + "\",\"S\":\"SELL\",\"o\":\"LIMIT\",\"f\":\"IOC\",\"q\":\"0.123456789\",\"p\":\"1\","
                             + "\"ap\":\"1\",\"X\":\"FILLED\",\"l\":\"1\",\"z\":\"1\",\"T\":1}}}");
             for (String frame : junk) {
-                assertEquals(1, s.exchange.emitRaw(stream, frame), "junk frame not written");
+                assertEquals(s.legs(), s.emitJunk(stream, frame), "junk frame not written to every leg");
             }
             sleep(800);
-            boolean junkKeptConnection = s.exchange.connections().size() == 1
-                    && s.exchange.connections().get(0).open();
+            boolean junkKeptConnection = s.exchange.connections().size() == s.legs()
+                    && s.exchange.connections().stream().allMatch(ConnectionInfo::open);
             int oversized = s.exchange.emitOversized(stream, 16 * 1024);
             s.awaitDelivering(now(), RECOVERY_TIMEOUT);
             sleep(800);
@@ -320,8 +320,9 @@ class FaultInjectionIT {
     @Order(8)
     void handshakeRefused429WithRetryAfter() throws Exception {
         try (Scenario s = new Scenario(8, "429 + Retry-After",
-                "dropAllConnections(), then refuseNextHandshakes(2, 429, Retry-After 2 s)", 3)) {
-            s.deploy(1, 1);
+                "dropAllConnections(), then refuseNextHandshakes(2, 429, Retry-After 2 s); one socket per group, so"
+                        + " that each next attempt is the refused socket's own", 3)) {
+            s.with("connections.per.stream", "1").deploy(1, 1);
             s.startEmitting();
             sleep(800);
             s.exchange.refuseNextHandshakes(2, 429, 2);
@@ -337,8 +338,8 @@ class FaultInjectionIT {
     @Order(9)
     void handshakeRefused418() throws Exception {
         try (Scenario s = new Scenario(9, "418 (IP banned)",
-                "dropAllConnections(), then refuseNextHandshakes(1, 418, Retry-After 3 s)", 3)) {
-            s.deploy(1, 1);
+                "dropAllConnections(), then refuseNextHandshakes(1, 418, Retry-After 3 s); one socket per group", 3)) {
+            s.with("connections.per.stream", "1").deploy(1, 1);
             s.startEmitting();
             sleep(800);
             s.exchange.refuseNextHandshakes(1, 418, 3);
@@ -354,8 +355,10 @@ class FaultInjectionIT {
     @Order(10)
     void plannedRotation() throws Exception {
         try (Scenario s = new Scenario(10, "rotation",
-                "connection.max.age.ms=2000 over 8 s: replacement first, then the old one closes", 4)) {
-            s.with("streams.per.connection", "2").with("connection.max.age.ms", "2000").deploy(1, 2);
+                "connection.max.age.ms=2000 over 8 s, one socket per group: replacement first, then the old one"
+                        + " closes", 4)) {
+            s.with("streams.per.connection", "2").with("connection.max.age.ms", "2000")
+                    .with("connections.per.stream", "1").deploy(1, 2);
             s.startEmitting();
             sleep(8_000);
             Outcome o = s.measure();
@@ -428,7 +431,7 @@ class FaultInjectionIT {
             sleep(1_000);
             long restartAt = now();
             connect.restartTask(s.name, 0);
-            ConnectionInfo successor = s.awaitSuccessor(1);
+            ConnectionInfo successor = s.awaitSuccessor(s.legs());
             s.awaitDelivering(successor.openedAt().toEpochMilli(), RECOVERY_TIMEOUT);
             sleep(1_000);
             Outcome o = s.measure();
@@ -457,7 +460,7 @@ class FaultInjectionIT {
             Expect expect = new Expect().outages(0).maxAttempts(1);
             if (CONNECT_DEFAULTS) {
                 // The worker revokes the task after 3 s without a coordinator and restarts it once the broker is back.
-                ConnectionInfo successor = s.awaitSuccessor(1);
+                ConnectionInfo successor = s.awaitSuccessor(s.legs());
                 s.awaitDelivering(successor.openedAt().toEpochMilli(), RECOVERY_TIMEOUT);
                 sleep(1_000);
                 expect = new Expect().outages(1).maxAttempts(2 + 1)
@@ -488,7 +491,7 @@ class FaultInjectionIT {
             connect.addWorker();
             connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(s.name, 1,
                     "the connector did not come back on the new worker");
-            ConnectionInfo successor = s.awaitSuccessor(1);
+            ConnectionInfo successor = s.awaitSuccessor(s.legs());
             s.awaitDelivering(successor.openedAt().toEpochMilli(), RECOVERY_TIMEOUT);
             sleep(1_000);
             Outcome o = s.measure();
@@ -530,7 +533,12 @@ class FaultInjectionIT {
     }
 
     /** Everything a scenario measured. */
-    record Outcome(int sentWhileOpen, int records, List<Sent> lost, int lostOutsideGaps, int duplicates,
+    /** A frame the scenario sent that cannot become a record (junk, a hostile number): it must lie in a gap. */
+    record Junk(String stream, long emittedFrom, long emittedTo) {
+    }
+
+    record Outcome(int sentWhileOpen, int records, List<Sent> lost, int lostOutsideGaps, int junk,
+            int junkOutsideGaps, int duplicates,
             int invented, int outOfOrder, int truthIntervals, int gapsWritten, GapComparison gaps,
             List<String> gapReasons, int attempts, int maxPerSecond, List<Long> retryAfterMarginsMs) {
     }
@@ -556,7 +564,9 @@ class FaultInjectionIT {
         /** No more attempts than the fault calls for. */
         NO_STORM,
         RETRY_AFTER,
-        IN_ORDER
+        IN_ORDER,
+        /** Every frame that could not become a record lies inside a "malformed" gap record of its stream. */
+        MALFORMED_REPORTED
     }
 
     /** What a scenario expects. Every target is evaluated for the table; those in {@link #measuredOnly} are not asserted. */
@@ -576,6 +586,7 @@ class FaultInjectionIT {
             return this;
         }
 
+        /** At most {@code n} attempts per leg: each leg of a group reconnects on its own. */
         Expect maxAttempts(int n) {
             maxAttempts = n;
             return this;
@@ -638,6 +649,7 @@ class FaultInjectionIT {
         final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
         final Map<String, Long> lastWritten = new ConcurrentHashMap<>();
         final List<Interval> dataOff = new ArrayList<>();
+        final List<Junk> junk = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
         final long startNanos = System.nanoTime();
         volatile boolean emitting;
@@ -668,8 +680,15 @@ class FaultInjectionIT {
             return this;
         }
 
-        /** Creates the connector over REST and waits until {@code connections} sockets deliver. */
-        Scenario deploy(int tasks, int connections) throws InterruptedException {
+        /** Sockets per group of streams: the scenario's setting, else the shipped config's. */
+        int legs() {
+            return Integer.parseInt(overrides.getOrDefault("connections.per.stream",
+                    ConnectClusterSupport.deployedConfig(Map.of()).get("connections.per.stream")));
+        }
+
+        /** Creates the connector over REST and waits until the sockets of its {@code groups} groups all deliver. */
+        Scenario deploy(int tasks, int groups) throws InterruptedException {
+            int connections = groups * legs();
             Map<String, String> config = new HashMap<>();
             config.put("binance.ws.url", exchange.baseUrl());
             config.put("symbols", String.join(",", symbols));
@@ -739,6 +758,14 @@ class FaultInjectionIT {
             return record;
         }
 
+        /** Sends {@code text} as is on {@code stream}, to be reported as a malformed frame; @return connections */
+        int emitJunk(String stream, String text) {
+            long from = now();
+            int written = exchange.emitRaw(stream, text);
+            junk.add(new Junk(stream, from, now()));
+            return written;
+        }
+
         void dataOff(long from, long to) {
             dataOff.add(new Interval(from, to));
         }
@@ -794,6 +821,7 @@ class FaultInjectionIT {
             Map<Set<String>, List<Interval>> truth = new LinkedHashMap<>();
             for (Map.Entry<Set<String>, List<ConnectionInfo>> group : groups.entrySet()) {
                 List<Interval> connected = group.getValue().stream()
+                        .filter(c -> c.openedAt().toEpochMilli() <= end)
                         .map(c -> new Interval(c.openedAt().toEpochMilli(),
                                 c.closedAt() == null ? end : Math.min(end, c.closedAt().toEpochMilli())))
                         .toList();
@@ -813,7 +841,13 @@ class FaultInjectionIT {
             // Gap records: the connector writes one when coverage returns, long before this point.
             List<ReadBack> gapRecords = readTopic(topic + ".gaps", records -> records.size() >= truthCount,
                     truthCount > 0 ? Duration.ofSeconds(3) : Duration.ZERO);
-            List<GapRecord> gaps = gapRecords.stream().map(FaultInjectionIT::gapOf).toList();
+            List<GapRecord> allGaps = gapRecords.stream().map(FaultInjectionIT::gapOf).toList();
+            // A frame that cannot become a record is a gap of its own, not an outage: judged apart.
+            List<GapRecord> malformedGaps = allGaps.stream().filter(g -> g.reason().equals("malformed")).toList();
+            List<GapRecord> gaps = allGaps.stream().filter(g -> !g.reason().equals("malformed")).toList();
+            int junkOutsideGaps = (int) junk.stream().filter(j -> malformedGaps.stream().noneMatch(
+                    g -> g.streams().contains(j.stream()) && g.from() - INSIDE_GAP_SLACK_MS <= j.emittedTo()
+                            && j.emittedFrom() <= g.to() + INSIDE_GAP_SLACK_MS)).count();
             GapComparison comparison = GapComparison.empty();
             for (Map.Entry<Set<String>, List<Interval>> group : truth.entrySet()) {
                 List<GapRecord> ofGroup = gaps.stream().filter(g -> g.streams().equals(group.getKey())).toList();
@@ -824,7 +858,7 @@ class FaultInjectionIT {
             if (!foreign.isEmpty()) {
                 comparison = comparison.plus(new GapComparison(List.of(), List.of(), foreign, -1));
             }
-            Map<String, Long> reasons = gaps.stream()
+            Map<String, Long> reasons = allGaps.stream()
                     .collect(Collectors.groupingBy(GapRecord::reason, TreeMap::new, Collectors.counting()));
             List<String> reasonList = reasons.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).toList();
 
@@ -833,7 +867,7 @@ class FaultInjectionIT {
             int lostOutsideGaps = 0;
             for (Sent s : lost) {
                 String stream = ForceOrderEvents.streamOf(s.symbol());
-                boolean reported = gaps.stream().anyMatch(g -> g.streams().contains(stream)
+                boolean reported = allGaps.stream().anyMatch(g -> g.streams().contains(stream)
                         && g.from() - INSIDE_GAP_SLACK_MS <= s.emittedTo()
                         && s.emittedFrom() <= g.to() + INSIDE_GAP_SLACK_MS);
                 if (!reported) {
@@ -858,7 +892,8 @@ class FaultInjectionIT {
                 later.stream().mapToLong(Long::longValue).min().ifPresent(next -> margins.add(next - at));
             }
 
-            Outcome outcome = new Outcome(whileOpen.size(), received.size(), lost, lostOutsideGaps,
+            Outcome outcome = new Outcome(whileOpen.size(), received.size(), lost, lostOutsideGaps, junk.size(),
+                    junkOutsideGaps,
                     receivedIds.size() - distinct.size(), invented, outOfOrder, truthCount, gaps.size(), comparison,
                     reasonList, exchange.handshakesAttempted(),
                     CoverageAnalysis.maxInWindow(attemptTimes, 1_000), margins);
@@ -911,8 +946,9 @@ class FaultInjectionIT {
             checks.add(new Check(Target.BUDGET, o.maxPerSecond() <= ATTEMPTS_PER_SECOND,
                     o.maxPerSecond() + " attempts in the busiest 1 s window, budget " + ATTEMPTS_PER_SECOND,
                     asserted.apply(Target.BUDGET)));
-            checks.add(new Check(Target.NO_STORM, o.attempts() <= e.maxAttempts, o.attempts()
-                    + " connection attempts where at most " + e.maxAttempts + " were called for",
+            long maxAttempts = e.maxAttempts == Integer.MAX_VALUE ? Long.MAX_VALUE : (long) e.maxAttempts * legs();
+            checks.add(new Check(Target.NO_STORM, o.attempts() <= maxAttempts, o.attempts()
+                    + " connection attempts where at most " + maxAttempts + " were called for",
                     asserted.apply(Target.NO_STORM)));
             if (e.retryAfterMs > 0) {
                 boolean honoured = o.retryAfterMarginsMs().size() == e.refusals
@@ -920,6 +956,11 @@ class FaultInjectionIT {
                 checks.add(new Check(Target.RETRY_AFTER, honoured, e.refusals + " refusals expected, next attempts "
                         + o.retryAfterMarginsMs() + " ms after them (Retry-After " + e.retryAfterMs + " ms)",
                         asserted.apply(Target.RETRY_AFTER)));
+            }
+            if (o.junk() > 0) {
+                checks.add(new Check(Target.MALFORMED_REPORTED, o.junkOutsideGaps() == 0, o.junkOutsideGaps() + " of "
+                        + o.junk() + " unreadable frames outside every malformed gap record",
+                        asserted.apply(Target.MALFORMED_REPORTED)));
             }
             if (e.inOrder) {
                 checks.add(new Check(Target.IN_ORDER, o.outOfOrder() == 0, o.outOfOrder()

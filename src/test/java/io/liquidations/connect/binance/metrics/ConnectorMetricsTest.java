@@ -1,5 +1,6 @@
 package io.liquidations.connect.binance.metrics;
 
+import io.liquidations.connect.binance.stream.ReconnectReason;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -113,8 +114,8 @@ class ConnectorMetricsTest {
         }
         Set<String> reasons = pluginMetricNames().stream().filter(n -> n.name().equals("reconnect-total"))
                 .map(n -> n.tags().get("reason")).collect(Collectors.toSet());
-        assertEquals(Set.of("dropped", "connect-failed", "handshake-refused", "ping-timeout", "stall", "rotation"),
-                reasons);
+        assertEquals(Set.of("dropped", "connect-failed", "handshake-refused", "ping-timeout", "stall", "rotation",
+                "read-paused"), reasons);
     }
 
     @Test

@@ -94,12 +94,13 @@ class PluginArchiveIT {
                         "binance.ws.url", exchange.baseUrl(), "symbols", "BTCUSDT,ETHUSDT", "tasks.max", "2",
                         "topic", topic)));
                 connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("from-archive", 2, "not running");
-                assertTrue(exchange.awaitOpenConnections(2, Duration.ofSeconds(30)));
+                int legs = Integer.parseInt(ConnectClusterSupport.deployedConfig(Map.of()).get("connections.per.stream"));
+                assertTrue(exchange.awaitOpenConnections(2 * legs, Duration.ofSeconds(30)));
                 ForceOrderEvents events = new ForceOrderEvents(3);
                 Set<String> sent = new HashSet<>();
                 for (int i = 0; i < 50; i++) {
                     SentForceOrder event = events.next(i % 2 == 0 ? "BTCUSDT" : "ETHUSDT");
-                    assertEquals(1, exchange.emit(event.stream(), event.toJson()));
+                    assertEquals(legs, exchange.emit(event.stream(), event.toJson()), "every leg of the stream");
                     sent.add(event.symbol() + "@" + event.tradeTime());
                 }
                 Set<String> received = new HashSet<>();

@@ -39,8 +39,7 @@ class ForceOrderRecordsTest {
 
     private static ForceOrderEvent event(String q, String p, String ap, String l, String z) {
         return new ForceOrderEvent("forceOrder", EVENT_TIME, "ILVUSDT", "ILVUSDT", "SELL", "LIMIT", "IOC",
-                new BigDecimal(q), new BigDecimal(p), new BigDecimal(ap), "FILLED", new BigDecimal(l),
-                new BigDecimal(z), TRADE_TIME, 1);
+                q, p, ap, "FILLED", l, z, TRADE_TIME, 1);
     }
 
     private static SourceRecord record(DecimalHandlingMode mode, ForceOrderEvent event) {
@@ -186,8 +185,7 @@ class ForceOrderRecordsTest {
     @Test
     void optionalFieldsMayBeAbsent() {
         ForceOrderEvent plain = new ForceOrderEvent("forceOrder", 1568014460893L, "BTCUSDT", null, "SELL", "LIMIT",
-                "IOC", new BigDecimal("0.014"), new BigDecimal("9910"), new BigDecimal("9910"), "FILLED",
-                new BigDecimal("0.014"), new BigDecimal("0.014"), 1568014460893L, null);
+                "IOC", "0.014", "9910", "9910", "FILLED", "0.014", "0.014", 1568014460893L, null);
         Struct value = (Struct) record(DecimalHandlingMode.PRECISE, plain).value();
         assertNull(value.get(ForceOrderSchema.PAIR));
         assertNull(value.get(ForceOrderSchema.MARKET_TYPE));

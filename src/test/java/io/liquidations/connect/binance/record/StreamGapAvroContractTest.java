@@ -38,8 +38,8 @@ class StreamGapAvroContractTest {
 
     @Test
     void gapRecordsRoundTripIntoTheGeneratedClass() throws IOException {
-        SourceRecord record = new StreamGapRecords("g", "usds-m").toRecord("connection-1",
-                List.of("btcusdt@forceOrder"), List.of("BTCUSDT"), 1_000L, 4_500L, "stall");
+        SourceRecord record = new StreamGapRecords("g", "usds-m").toRecord(new GapInterval("c/task-0/group-1",
+                List.of("btcusdt@forceOrder"), List.of("BTCUSDT"), 1_000L, 4_500L, "stall", null));
         Schema writer = avroData.fromConnectSchema(record.valueSchema());
         Object avro = avroData.fromConnectData(record.valueSchema(), (Struct) record.value());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -46,6 +46,19 @@ class ConnectionAttemptBudgetTest {
         assertTrue(attempts.get(900) - now.get() >= 3 * 300_000, "the 901st waits for three full 5-minute windows");
     }
 
+    /** Binance's Retry-After is about the IP: every connection on the budget waits, not only the refused one. */
+    @Test
+    void aHoldFromRetryAfterDelaysEveryAttemptUntilItEnds() {
+        ConnectionAttemptBudget budget = new ConnectionAttemptBudget(5, 300, now::get);
+        budget.holdUntil(now.get() + 2_000);
+        assertEquals(2_000, budget.reserve());
+        assertEquals(2_000, budget.reserve(), "the second connection waits too");
+        budget.holdUntil(now.get() + 500);
+        assertEquals(2_000, budget.reserve(), "a shorter hold does not shorten a longer one");
+        now.addAndGet(2_000);
+        assertEquals(0, budget.reserve(), "after the hold, the window rules alone: 2 of 5 left");
+    }
+
     @Test
     void tasksWithTheSameLimitsShareOneBudget() {
         assertSame(ConnectionAttemptBudget.shared(7, 301), ConnectionAttemptBudget.shared(7, 301));

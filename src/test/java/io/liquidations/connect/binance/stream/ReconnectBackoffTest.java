@@ -1,6 +1,6 @@
 package io.liquidations.connect.binance.stream;
 
-import io.liquidations.connect.binance.metrics.ReconnectReason;
+import io.liquidations.connect.binance.stream.ReconnectReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,21 +111,22 @@ class ReconnectBackoffTest {
         BlockingQueue<Long> retries = new LinkedBlockingQueue<>();
         StreamListener listener = new StreamListener() {
             @Override
-            public boolean onText(String connection, String text, long receivedAtMillis) {
+            public boolean onText(String group, String text, long receivedAtMillis, long previousFrameAtMillis) {
                 return true;
             }
 
             @Override
-            public void onUnreadableMessage(String connection, String description) {
+            public void onUnreadableMessage(String group, String description, long receivedAtMillis,
+                    long previousFrameAtMillis) {
             }
 
             @Override
-            public void onConnected(String connection, List<String> streams) {
+            public void onCovered(String group, List<String> streams, Long uncoveredSinceMillis, String reason) {
             }
 
             @Override
-            public void onDisconnected(String connection, Throwable cause, long retryInMs, ReconnectReason reason,
-                    long coveredUntilMillis) {
+            public void onConnectionDown(String group, String connection, Throwable cause, long retryInMs,
+                    ReconnectReason reason) {
                 retries.add(retryInMs);
             }
 
@@ -135,11 +136,13 @@ class ReconnectBackoffTest {
             }
         };
         StreamClientSettings settings = new StreamClientSettings("ws://127.0.0.1:" + closedPort + "/market", 2_000,
-                65_536, 2, 8, 3_600_000, null, new StreamClientSettings.Liveness(30_000, 10_000, null, 10_000, 3),
-                new ConnectionAttemptBudget(1_000, 10_000, System::currentTimeMillis), "backoff-test");
+                65_536, 2, 8, 1, 3_600_000, 600_000, null,
+                new StreamClientSettings.Liveness(30_000, 10_000, null, 10_000, 3),
+                new ConnectionAttemptBudget(1_000, 10_000, System::currentTimeMillis), HostResolver.SYSTEM,
+                "backoff-test");
         StreamClient client = new StreamClient(settings, listener);
         try {
-            client.start(List.of(List.of("btcusdt@forceOrder")));
+            client.start(java.util.Map.of("backoff-test/task-0/group-1", List.of("btcusdt@forceOrder")));
             long[] bounds = {2, 4, 8, 8, 8, 8};
             for (int attempt = 0; attempt < bounds.length; attempt++) {
                 Long delay = retries.poll(10, TimeUnit.SECONDS);

@@ -1,6 +1,6 @@
-package io.liquidations.connect.binance.metrics;
+package io.liquidations.connect.binance.stream;
 
-/** Why a connection is being re-opened: the {@code reason} tag of {@code reconnect-total}. */
+/** Why a connection is being re-opened, or lost its coverage: the {@code reason} tag of {@code reconnect-total}. */
 public enum ReconnectReason {
     /** An open connection ended: closed by the exchange or lost by the network. */
     DROPPED("dropped"),
@@ -13,7 +13,12 @@ public enum ReconnectReason {
     /** The socket answered pings but data stopped. */
     STALL("stall"),
     /** Replaced on purpose before the exchange's 24-hour cut. */
-    ROTATION("rotation");
+    ROTATION("rotation"),
+    /**
+     * Reading was paused by back-pressure for longer than the exchange keeps a socket that leaves its pings
+     * unanswered: the socket's coverage is lost, whether or not it is still open.
+     */
+    READ_PAUSED("read-paused");
 
     private final String tag;
 
