@@ -68,7 +68,9 @@ class GrafanaDashboardTest {
                 "kafka_connect_plugins_gap_time_ms_total",
                 "kafka_connect_plugins_exchange_latency_avg",
                 "kafka_connect_plugins_exchange_latency_max",
-                "kafka_connect_plugins_queue_fill_ratio")), "shown: " + shown);
+                "kafka_connect_plugins_queue_fill_ratio",
+                "kafka_connect_plugins_leg_up",
+                "kafka_connect_plugins_streams_below_redundancy")), "shown: " + shown);
     }
 
     @Test

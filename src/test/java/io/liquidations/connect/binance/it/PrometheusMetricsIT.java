@@ -8,8 +8,8 @@ import io.liquidations.connect.binance.exchange.ForceOrderEvents;
 import io.liquidations.connect.binance.metrics.DocumentedMetrics;
 import io.liquidations.connect.binance.metrics.PrometheusExposition;
 import io.liquidations.connect.binance.metrics.PrometheusExposition.Sample;
-import io.liquidations.connect.binance.metrics.ReconnectReason;
 import io.liquidations.connect.binance.registry.ApicurioRegistry;
+import io.liquidations.connect.binance.stream.ReconnectReason;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +44,9 @@ class PrometheusMetricsIT {
     private static final List<String> SYMBOLS = ForceOrderEvents.symbols(12);
     private static final Set<String> TASKS = Set.of("0", "1");
     private static final Path RULES = Path.of("config", "prometheus", "connect-jmx-exporter.yml");
+    /** Sockets per group of streams in the shipped config: 2 groups per task, each on this many connections. */
+    private static final int LEGS = Integer.parseInt(ConnectClusterSupport.deployedConfig(Map.of())
+            .get("connections.per.stream"));
 
     private static EmbeddedKafkaCluster kafka;
     private static FakeBinanceExchange exchange;
@@ -56,7 +59,7 @@ class PrometheusMetricsIT {
         broker.put("group.initial.rebalance.delay.ms", "0");
         kafka = new EmbeddedKafkaCluster(1, broker);
         kafka.start();
-        exchange = FakeBinanceExchange.startPlain();
+        exchange = FakeBinanceExchange.builder().markPriceInterval(Duration.ofMillis(200)).start();
         int metricsPort = ApicurioRegistry.freePort();
         metricsUrl = "http://127.0.0.1:" + metricsPort + "/metrics";
         Path agent = Path.of(System.getProperty("jmx.exporter.agent",
@@ -93,7 +96,7 @@ class PrometheusMetricsIT {
                 "reconnect.backoff.max.ms", "1000")));
         worker.putConnector(CONNECTOR, config);
         worker.awaitRunning(CONNECTOR, 2, Duration.ofSeconds(60));
-        TestUtils.waitForCondition(() -> exchange.openConnectionCount() == 4, 30_000, "4 connections");
+        TestUtils.waitForCondition(() -> exchange.openConnectionCount() == 4 * LEGS, 30_000, "4 groups' connections");
 
         ForceOrderEvents events = new ForceOrderEvents(5);
         int emitted = 0;
@@ -102,12 +105,13 @@ class PrometheusMetricsIT {
                 emitted += exchange.emit(symbol.toLowerCase(Locale.ROOT) + "@forceOrder", events.next(symbol).toJson());
             }
         }
-        assertEquals(3 * SYMBOLS.size(), emitted);
+        assertEquals(3 * SYMBOLS.size() * LEGS, emitted, "each event on every leg of its group");
         exchange.dropAllConnections();
         // A gap is counted once coverage resumes: at the first frame (the canary's) after the reconnect.
         TestUtils.waitForCondition(() -> sum(scrape(), "kafka_connect_plugins_gap_total", Map.of()) == 4
-                && sum(scrape(), "kafka_connect_plugins_connections_open", Map.of()) == 4, 30_000,
-                "the 4 drops counted as gaps and the 4 connections open again");
+                && sum(scrape(), "kafka_connect_plugins_connections_open", Map.of()) == 4 * LEGS
+                && sum(scrape(), "kafka_connect_plugins_leg_up", Map.of()) == 4 * LEGS, 30_000,
+                "the 4 groups' outages counted as gaps and every leg up again");
 
         PrometheusExposition scraped = scrape();
         Files.writeString(Path.of("target", "prometheus-metrics-it-scrape.txt"), scrapeText());
@@ -127,10 +131,17 @@ class PrometheusMetricsIT {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(Set.of(), undocumented, "served but not in " + DocumentedMetrics.FILE);
 
-        assertEquals(emitted, sum(scraped, "kafka_connect_plugins_records_produced_total", Map.of()));
-        assertEquals(8, sum(scraped, "kafka_connect_plugins_connection_attempt_total", Map.of()));
-        assertEquals(4, sum(scraped, "kafka_connect_plugins_reconnect_total", Map.of("reason", "dropped")));
-        assertEquals(4, sum(scraped, "kafka_connect_plugins_reconnect_total", Map.of()), "no other reason");
+        assertEquals(3 * SYMBOLS.size(), sum(scraped, "kafka_connect_plugins_records_produced_total", Map.of()),
+                "each liquidation once");
+        assertEquals(3 * SYMBOLS.size() * (LEGS - 1),
+                sum(scraped, "kafka_connect_plugins_duplicates_dropped_total", Map.of()), "the other legs' copies");
+        assertEquals(8 * LEGS, sum(scraped, "kafka_connect_plugins_connection_attempt_total", Map.of()));
+        assertEquals(4 * LEGS, sum(scraped, "kafka_connect_plugins_reconnect_total", Map.of("reason", "dropped")));
+        assertEquals(4 * LEGS, sum(scraped, "kafka_connect_plugins_reconnect_total", Map.of()), "no other reason");
+        assertEquals(0, sum(scraped, "kafka_connect_plugins_streams_below_redundancy", Map.of()));
+        assertEquals(4 * LEGS, ours.stream().filter(s -> s.name().equals("kafka_connect_plugins_leg_up"))
+                .map(s -> s.labels().get("group") + "/" + s.labels().get("leg")).distinct().count(),
+                "a leg-up series per group and leg, the tags as labels");
         assertTrue(sum(scraped, "kafka_connect_plugins_gap_time_ms_total", Map.of()) > 0, "gap time counted");
         assertTrue(sum(scraped, "kafka_connect_plugins_frames_received_total", Map.of()) >= emitted);
         Set<String> reasons = Arrays.stream(ReconnectReason.values()).map(ReconnectReason::tag)

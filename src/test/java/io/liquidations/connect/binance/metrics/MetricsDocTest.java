@@ -3,6 +3,8 @@ package io.liquidations.connect.binance.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.liquidations.connect.binance.stream.StreamClient;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,6 +24,7 @@ class MetricsDocTest {
         Map<String, DocumentedMetrics.Metric> expected = new TreeMap<>();
         try (ConnectorMetrics metrics = ConnectorMetrics.detached(new IngestCounters())) {
             metrics.watchQueue(() -> 0, 10);
+            metrics.watchLegs(List.of(new StreamClient.LegState("group-1", 1, () -> true)), () -> 0);
             for (MetricName name : ((OwnMetricsSink) metrics.sink()).metrics().metrics().keySet()) {
                 String prometheusName = "kafka_connect_plugins_" + name.name().replace('-', '_');
                 Set<String> labels = new TreeSet<>(Set.of("connector", "task"));
@@ -30,7 +33,7 @@ class MetricsDocTest {
                         name.name().endsWith("-total") ? "counter" : "gauge", labels));
             }
         }
-        assertTrue(expected.size() >= 15, "the registry listed " + expected.keySet());
+        assertTrue(expected.size() >= 17, "the registry listed " + expected.keySet());
         assertEquals(expected, new TreeMap<>(DocumentedMetrics.read()),
                 "docs/METRICS.md differs from the metrics ConnectorMetrics registers: add or fix its rows");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
 import io.liquidations.connect.binance.record.DecimalHandlingMode;
 import io.liquidations.connect.binance.record.ForceOrderRecords;
+import io.liquidations.connect.binance.record.GapInterval;
 import io.liquidations.connect.binance.record.StreamGapRecords;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -25,8 +26,7 @@ class RecordFormatTest {
     @Test
     void jsonLiquidationsReadBackExactly() {
         ForceOrderEvent event = new ForceOrderEvent("forceOrder", 1_717_171_717_123L, "ILVUSDT", null, "SELL",
-                "LIMIT", "IOC", new BigDecimal("116.5"), new BigDecimal("3.80300"), new BigDecimal("3.81650"),
-                "FILLED", new BigDecimal("116.5"), new BigDecimal("116.5"), 1_717_171_717_120L, null);
+                "LIMIT", "IOC", "116.5", "3.80300", "3.81650", "FILLED", "116.5", "116.5", 1_717_171_717_120L, null);
         SourceRecord record = new ForceOrderRecords("t", "usds-m", DecimalHandlingMode.PRECISE)
                 .toRecord(event, "ilvusdt@forceOrder", 1L);
         Liquidation read = RecordFormat.json().liquidation("t",
@@ -39,8 +39,8 @@ class RecordFormatTest {
 
     @Test
     void jsonGapsReadBack() {
-        SourceRecord record = new StreamGapRecords("g", "usds-m").toRecord("connection-1",
-                List.of("!forceOrder@arr"), List.of(), 1_000L, 4_500L, "stall");
+        SourceRecord record = new StreamGapRecords("g", "usds-m").toRecord(new GapInterval("c/task-0/group-1",
+                List.of("!forceOrder@arr"), List.of(), 1_000L, 4_500L, "stall", null));
         CoverageGap gap = RecordFormat.json().gap("g", converter.fromConnectData("g", record.valueSchema(),
                 record.value()));
         assertEquals(new CoverageGap(List.of("!forceOrder@arr"), 3_500L, "stall"), gap);
