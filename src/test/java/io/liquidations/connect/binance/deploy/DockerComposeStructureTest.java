@@ -40,7 +40,8 @@ class DockerComposeStructureTest {
     static final Path COMPOSE_FILE = DOCKER_DIR.resolve("docker-compose.yml");
 
     private static final Pattern PINNED_IMAGE = Pattern.compile("^(?<repo>[a-z0-9./_-]+):(?<tag>[A-Za-z0-9._-]+)$");
-    private static final Pattern EXACT_VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
+    /** An exact release, as Confluent (8.0.3), Grafana (12.3.1) and Prometheus (v3.5.0) tag them. */
+    private static final Pattern EXACT_VERSION = Pattern.compile("v?\\d+\\.\\d+\\.\\d+");
 
     private static JsonNode compose;
     private static JsonNode services;
@@ -56,7 +57,8 @@ class DockerComposeStructureTest {
     void hasTheStackServicesAndNoZooKeeper() {
         Set<String> names = new TreeSet<>();
         services.fieldNames().forEachRemaining(names::add);
-        assertTrue(names.containsAll(List.of("kafka", "schema-registry", "connect", "ksqldb-server", "ksqldb-cli")),
+        assertTrue(names.containsAll(List.of("kafka", "schema-registry", "connect", "ksqldb-server", "ksqldb-cli",
+                        "prometheus", "grafana")),
                 "services: " + names);
         for (String name : names) {
             JsonNode service = services.get(name);
@@ -174,7 +176,7 @@ class DockerComposeStructureTest {
     @Test
     void publishesTheDocumentedPortsOnTheHost() {
         Map<String, Integer> expected = Map.of("kafka", 9092, "schema-registry", 8081, "connect", 8083,
-                "ksqldb-server", 8088);
+                "ksqldb-server", 8088, "prometheus", 9090, "grafana", 3000);
         expected.forEach((service, port) -> assertTrue(publishedPorts(service).contains(port),
                 service + " should publish " + port + " on the host, publishes " + publishedPorts(service)));
     }
@@ -185,7 +187,9 @@ class DockerComposeStructureTest {
                 "schema-registry", List.of("kafka"),
                 "connect", List.of("kafka", "schema-registry"),
                 "ksqldb-server", List.of("kafka", "schema-registry"),
-                "ksqldb-cli", List.of("ksqldb-server"));
+                "ksqldb-cli", List.of("ksqldb-server"),
+                "prometheus", List.of("connect"),
+                "grafana", List.of("prometheus"));
         for (String name : serviceNames()) {
             JsonNode dependsOn = services.get(name).path("depends_on");
             if (dependsOn.isMissingNode()) {
@@ -205,7 +209,7 @@ class DockerComposeStructureTest {
             services.get(service).path("depends_on").fieldNames().forEachRemaining(actual::add);
             assertTrue(actual.containsAll(dependencies), service + " depends on " + actual + ", needs " + dependencies);
         });
-        for (String service : List.of("kafka", "schema-registry", "connect", "ksqldb-server")) {
+        for (String service : List.of("kafka", "schema-registry", "connect", "ksqldb-server", "prometheus")) {
             assertTrue(services.get(service).path("healthcheck").path("test").size() > 0, service + " has no healthcheck");
         }
         // Connect is healthy only with the plugin loaded: that is the point of waiting for it.
@@ -213,7 +217,64 @@ class DockerComposeStructureTest {
                 .contains("BinanceLiquidationSourceConnector"), "connect's healthcheck should look for the plugin");
     }
 
+    /** The worker runs the JMX exporter agent with the shipped rules, and Prometheus scrapes the agent's port. */
+    @Test
+    void prometheusScrapesTheAgentTheWorkerRunsWithTheShippedRules() throws IOException {
+        String kafkaOpts = environment("connect").getOrDefault("KAFKA_OPTS", "");
+        Matcher agent = Pattern.compile("-javaagent:(?<jar>\\S+\\.jar)=(?<port>\\d+):(?<rules>\\S+)").matcher(kafkaOpts);
+        assertTrue(agent.find(), "connect's KAFKA_OPTS attaches no java agent: " + kafkaOpts);
+        assertEquals(Path.of("target", "jmx-exporter", "jmx_prometheus_javaagent.jar"),
+                hostPath("connect", agent.group("jar")), "the agent jar 'mvn package' copies");
+        assertEquals(Path.of("config", "prometheus", "connect-jmx-exporter.yml"),
+                hostPath("connect", agent.group("rules")), "the shipped rules");
+        assertTrue(Files.isRegularFile(Path.of("config", "prometheus", "connect-jmx-exporter.yml")));
+
+        Path prometheusConfig = hostPath("prometheus", "/etc/prometheus/prometheus.yml");
+        JsonNode scrapeConfigs = new ObjectMapper(new YAMLFactory()).readTree(prometheusConfig.toFile())
+                .path("scrape_configs");
+        List<String> targets = new ArrayList<>();
+        scrapeConfigs.forEach(job -> job.path("static_configs").forEach(
+                config -> config.path("targets").forEach(target -> targets.add(target.asText()))));
+        assertTrue(targets.contains("connect:" + agent.group("port")),
+                prometheusConfig + " scrapes " + targets + ", not the agent on connect:" + agent.group("port"));
+    }
+
+    /** Grafana gets the Prometheus data source and the dashboard from files this repository ships. */
+    @Test
+    void grafanaIsProvisionedWithThePrometheusDataSourceAndTheDashboard() throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        Path provisioning = hostPath("grafana", "/etc/grafana/provisioning");
+        JsonNode datasources = yaml.readTree(provisioning.resolve("datasources/prometheus.yml").toFile())
+                .path("datasources");
+        assertEquals(1, datasources.size(), "one data source");
+        assertEquals("prometheus", datasources.get(0).path("type").asText());
+        URI url = URI.create(datasources.get(0).path("url").asText());
+        assertEquals("prometheus", url.getHost(), "the data source points at the prometheus service");
+        assertTrue(publishedPorts("prometheus").contains(url.getPort()), "Prometheus listens on " + url.getPort());
+        assertEquals(GrafanaDashboardTest.DATASOURCE_UID, datasources.get(0).path("uid").asText(),
+                "the uid the dashboard's panels name");
+
+        JsonNode providers = yaml.readTree(provisioning.resolve("dashboards/binance-liquidations.yml").toFile())
+                .path("providers");
+        String dashboardsPath = providers.get(0).path("options").path("path").asText();
+        assertEquals(GrafanaDashboardTest.DASHBOARD.getParent(), hostPath("grafana", dashboardsPath),
+                "the provider reads the mounted dashboards");
+        assertTrue(Files.isRegularFile(GrafanaDashboardTest.DASHBOARD), GrafanaDashboardTest.DASHBOARD.toString());
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** The host path (relative to the project root) a service sees at {@code containerPath}, through its bind mounts. */
+    private static Path hostPath(String service, String containerPath) {
+        for (Mount mount : mounts(service)) {
+            if (containerPath.equals(mount.target()) || containerPath.startsWith(mount.target() + "/")) {
+                String rest = containerPath.substring(mount.target().length()).replaceFirst("^/", "");
+                Path source = DOCKER_DIR.resolve(mount.source()).normalize();
+                return rest.isEmpty() ? source : source.resolve(rest);
+            }
+        }
+        throw new AssertionError(service + " mounts nothing at " + containerPath + ": " + mounts(service));
+    }
 
     private static void assertPointsAtSchemaRegistry(String service, String url) {
         assertTrue(url != null && !url.isBlank(), service + " has no Schema Registry URL");

@@ -1,15 +1,13 @@
 package io.liquidations.connect.binance.quickstart;
 
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
-import java.util.Date;
-import java.util.Map;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -20,15 +18,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
 
 /**
  * Prints liquidations as they reach the topic — time, symbol, side, quantity, price and notional (price × filled
- * quantity, computed exactly) — with a running count and the connector's status every few seconds.
+ * quantity, computed exactly) — and every few seconds a {@link StatusLine}: the connector's state, coverage (gap
+ * records read from the gaps topic) and the last minute's long- against short-liquidated notional.
  */
 final class LiveView {
     private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
+    private static final Duration PULSE_WINDOW = Duration.ofSeconds(60);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
     static final String HEADER = String.format("%-12s  %-16s  %-4s  %16s  %16s  %16s",
@@ -36,34 +34,41 @@ final class LiveView {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
-    private final Supplier<String> status;
+    private final String gapsTopic;
+    private final RecordFormat format;
+    private final Supplier<StatusLine.Connector> connector;
     private final PrintStream out;
-    private final JsonConverter converter = new JsonConverter();
+    private final MarketPulse pulse = new MarketPulse(PULSE_WINDOW);
+    private StatusLine.Gaps gaps = StatusLine.Gaps.NONE;
     private volatile boolean running = true;
     private long count;
 
-    LiveView(String bootstrap, String topic, Supplier<String> status, PrintStream out) {
+    LiveView(String bootstrap, String topic, String gapsTopic, RecordFormat format,
+            Supplier<StatusLine.Connector> connector, PrintStream out) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "quickstart-live-view-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // A topic this run creates is read from its start; one left by an earlier run from its end.
+        // A topic this run creates is read from its start; one left by an earlier run from its end. Gaps: all.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
+        // The gaps topic exists only once the connector writes a gap; subscribing must not create it.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
-        this.status = status;
+        this.gapsTopic = gapsTopic;
+        this.format = format;
+        this.connector = connector;
         this.out = out;
-        converter.configure(Map.of("schemas.enable", "true"), false);
     }
 
     void run() {
         boolean topicExisted = consumer.listTopics().containsKey(topic);
-        consumer.subscribe(java.util.List.of(topic), new ConsumerRebalanceListener() {
+        consumer.subscribe(List.of(topic, gapsTopic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 if (topicExisted) {
-                    consumer.seekToEnd(partitions);
+                    consumer.seekToEnd(partitions.stream().filter(p -> p.topic().equals(topic)).toList());
                 }
             }
 
@@ -76,12 +81,11 @@ final class LiveView {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    out.println(format((Struct) converter.toConnectData(topic, record.value()).value()));
-                    count++;
+                    show(record);
                 }
                 if (System.nanoTime() >= nextStatus) {
-                    out.println("[status " + TIME.format(Instant.now()) + "] connector " + status.get() + "; "
-                            + count + " liquidations shown");
+                    Instant now = Instant.now();
+                    out.println(StatusLine.format(now, connector.get(), gaps, pulse.snapshot(now), count));
                     nextStatus = System.nanoTime() + STATUS_EVERY.toNanos();
                 }
                 out.flush();
@@ -93,24 +97,33 @@ final class LiveView {
         }
     }
 
+    /** A record that cannot be read is reported with where it is and why, never skipped silently. */
+    private void show(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            if (record.topic().equals(gapsTopic)) {
+                gaps = gaps.plus(format.gap(record.topic(), record.value()));
+                return;
+            }
+            Liquidation liquidation = format.liquidation(record.topic(), record.value());
+            out.println(format(liquidation));
+            pulse.add(liquidation, Instant.now());
+            count++;
+        } catch (RuntimeException e) {
+            out.println("[unreadable record " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + ": " + e.getMessage() + "]");
+        }
+    }
+
     void stop() {
         running = false;
         consumer.wakeup();
     }
 
-    static String format(Struct value) {
-        BigDecimal price = decimal(value.get("price"));
-        BigDecimal filled = decimal(value.get("filledAccumulatedQuantity"));
-        BigDecimal notional = price.multiply(filled).setScale(2, RoundingMode.HALF_EVEN);
+    static String format(Liquidation liquidation) {
         return String.format("%-12s  %-16s  %-4s  %16s  %16s  %16s",
-                TIME.format(((Date) value.get("tradeTime")).toInstant()),
-                value.getString("symbol"), value.getString("side"),
-                decimal(value.get("quantity")).stripTrailingZeros().toPlainString(),
-                price.stripTrailingZeros().toPlainString(), notional.toPlainString());
-    }
-
-    /** Precise mode gives BigDecimal, string mode the exchange's text; both are exact. */
-    private static BigDecimal decimal(Object value) {
-        return value instanceof BigDecimal decimal ? decimal : new BigDecimal(value.toString());
+                TIME.format(liquidation.tradeTime()), liquidation.symbol(), liquidation.side(),
+                liquidation.quantity().stripTrailingZeros().toPlainString(),
+                liquidation.price().stripTrailingZeros().toPlainString(),
+                liquidation.notional().setScale(2, RoundingMode.HALF_EVEN).toPlainString());
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVMs of the quick start. Each logs to its own file; {@link #stopAll()} stops them newest first (the
- * simulator and the worker before the broker they depend on), waiting for each so none is left behind.
+ * worker before the broker and the registry it depends on), waiting for each so none is left behind.
  */
 final class LocalProcesses {
     private static final long STOP_WAIT_SECONDS = 30;
@@ -35,15 +35,28 @@ final class LocalProcesses {
     /** @param classpathPrefix entries before the Kafka jars, e.g. the simulator's classes; empty for none */
     Process startJava(String name, String heap, String classpathPrefix, String mainClass, List<String> args)
             throws IOException {
+        List<String> javaArguments = new ArrayList<>();
+        javaArguments.add("-Xmx" + heap);
+        // A demo's load is light: the client compiler alone and one GC thread leave the CPU to the processes
+        // starting beside each other (on two cores they compete for it), which gets the first liquidation on
+        // screen sooner.
+        javaArguments.add("-XX:TieredStopAtLevel=1");
+        javaArguments.add("-XX:+UseSerialGC");
+        javaArguments.add("-Dlog4j2.configurationFile=" + logDir.resolveSibling("config").resolve("log4j2.xml"));
+        javaArguments.add("-Dquickstart.log=" + logDir.resolve(name + ".log"));
+        javaArguments.add("-cp");
+        javaArguments.add(classpathPrefix.isEmpty() ? classpath
+                : classpathPrefix + java.io.File.pathSeparator + classpath);
+        javaArguments.add(mainClass);
+        javaArguments.addAll(args);
+        return startJava(name, javaArguments);
+    }
+
+    /** Runs {@code java} with these arguments (e.g. {@code -jar} and a server's jar); output to {@code <name>.out}. */
+    Process startJava(String name, List<String> javaArguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + heap);
-        command.add("-Dlog4j2.configurationFile=" + logDir.resolveSibling("config").resolve("log4j2.xml"));
-        command.add("-Dquickstart.log=" + logDir.resolve(name + ".log"));
-        command.add("-cp");
-        command.add(classpathPrefix.isEmpty() ? classpath : classpathPrefix + java.io.File.pathSeparator + classpath);
-        command.add(mainClass);
-        command.addAll(args);
+        command.addAll(javaArguments);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".out").toFile()))

@@ -17,6 +17,8 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.liquidations.connect.binance.registry.ApicurioRegistry;
+import java.util.Map;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -24,41 +26,93 @@ import org.apache.kafka.common.Uuid;
  * Maven-resolved Apache Kafka jars, the connector created over the REST API from {@code config/}, and a live view
  * of the liquidations. State lives under one folder and is reused by the next run. Ctrl-C stops everything.
  *
- * <p>Usage: {@code bin/quickstart [--simulate]}. {@code --simulate} replaces Binance with the local simulator.
+ * <p>Values are written as production writes them: Avro in Confluent's wire format through a schema registry
+ * (Apicurio Registry, started here too, speaking Confluent's Schema Registry API; its data is kept in the state
+ * folder as well), and the live view reads them back through the registry into the generated classes. With
+ * {@code --json} the worker writes Connect's JSON instead and no registry is started.
+ *
+ * <p>Usage: {@code bin/quickstart [--simulate] [--json]}. {@code --simulate} replaces Binance with the local simulator.
+ * Ports come from {@link Ports}: the defaults, or the {@code QUICKSTART_*_PORT} environment variables.
  */
 public final class Quickstart {
-    static final int KAFKA_PORT = 19092;
-    static final int CONTROLLER_PORT = 19093;
-    static final int CONNECT_PORT = 18083;
     static final String CONNECTOR_CONFIG = "config/binance-liquidations-all-market.json";
+    static final String AVRO_CONVERTER = "io.apicurio.registry.utils.converter.AvroConverter";
+
+    /**
+     * The loopback ports the quick start's processes listen on. Defaults are documented in the README; each can be
+     * overridden with an environment variable, e.g. for a second quick start or a test run beside a user's.
+     */
+    record Ports(int kafka, int controller, int connect, int registry) {
+        static final Map<String, Integer> DEFAULTS = Map.of(
+                "QUICKSTART_KAFKA_PORT", 19092,
+                "QUICKSTART_CONTROLLER_PORT", 19093,
+                "QUICKSTART_CONNECT_PORT", 18083,
+                "QUICKSTART_REGISTRY_PORT", 18081);
+
+        static Ports from(Map<String, String> environment) {
+            return new Ports(port(environment, "QUICKSTART_KAFKA_PORT"), port(environment, "QUICKSTART_CONTROLLER_PORT"),
+                    port(environment, "QUICKSTART_CONNECT_PORT"), port(environment, "QUICKSTART_REGISTRY_PORT"));
+        }
+
+        private static int port(Map<String, String> environment, String variable) {
+            String value = environment.get(variable);
+            if (value == null || value.isBlank()) {
+                return DEFAULTS.get(variable);
+            }
+            try {
+                int port = Integer.parseInt(value.trim());
+                if (port > 0 && port < 65536) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(variable + "=" + value + " is not a TCP port: use 1 to 65535,"
+                    + " or unset it for the default " + DEFAULTS.get(variable));
+        }
+
+        /** Quarkus' management interface (off by default in the registry) would take the port after its HTTP one. */
+        int registryManagement() {
+            return registry + 1;
+        }
+    }
 
     private final Path projectDir;
     private final Path home;
     private final boolean simulate;
+    private final boolean avro;
+    private final Ports ports;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    Quickstart(Path projectDir, Path home, boolean simulate) {
+    Quickstart(Path projectDir, Path home, boolean simulate, boolean avro, Ports ports) {
         this.projectDir = projectDir;
         this.home = home;
         this.simulate = simulate;
+        this.avro = avro;
+        this.ports = ports;
     }
 
     public static void main(String[] args) throws Exception {
         boolean simulate = false;
+        boolean avro = true;
         Path home = Path.of(".quickstart");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--simulate" -> simulate = true;
+                case "--json" -> avro = false;
                 case "--home" -> home = Path.of(args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: bin/quickstart [--simulate]  (live Binance by default)");
+                    System.out.println("usage: bin/quickstart [--simulate] [--json]  (live Binance and Avro through a"
+                            + " schema registry by default)\nports: " + new java.util.TreeMap<>(Ports.DEFAULTS)
+                            + ", each overridable by that environment variable");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; try --help");
             }
         }
-        new Quickstart(Path.of("").toAbsolutePath(), home.toAbsolutePath(), simulate).run();
+        new Quickstart(Path.of("").toAbsolutePath(), home.toAbsolutePath(), simulate, avro,
+                Ports.from(System.getenv())).run();
     }
 
     void run() throws Exception {
@@ -80,30 +134,57 @@ public final class Quickstart {
         }, "quickstart-shutdown"));
 
         long started = System.nanoTime();
-        formatStorageOnce(processes);
-        processes.startJava("kafka", "1g", "kafka.Kafka", List.of(home.resolve("config/server.properties").toString()));
-        String wsUrl = null;
+        // Everything starts at once and is awaited after: the registry and the simulator need nothing, and the
+        // worker waits for the broker by itself (it looks the cluster id up with retries).
+        Process registry = null;
+        if (avro) {
+            Path registryData = home.resolve("schema-registry");
+            if (Files.isDirectory(registryData)) {
+                say("reusing " + registryData);
+            }
+            registry = processes.startJava("schema-registry", ApicurioRegistry.javaArguments(ports.registry(),
+                    ports.registryManagement(), Files.createDirectories(registryData)));
+        }
+        Path urlFile = home.resolve("simulator.url");
+        Process simulator = null;
         if (simulate) {
-            Path urlFile = home.resolve("simulator.url");
             Files.deleteIfExists(urlFile);
-            Process simulator = processes.startJava("simulator", "256m",
-                    projectDir.resolve("target/test-classes").toString(),
+            simulator = processes.startJava("simulator", "256m", projectDir.resolve("target/test-classes").toString(),
                     "io.liquidations.connect.binance.simulator.LiquidationSimulator",
                     List.of("--url-file", urlFile.toString()));
+        }
+        formatStorageOnce(processes);
+        processes.startJava("kafka", "1g", "kafka.Kafka", List.of(home.resolve("config/server.properties").toString()));
+        processes.startJava("connect", "1g", "org.apache.kafka.connect.cli.ConnectDistributed",
+                List.of(home.resolve("config/connect-distributed.properties").toString()));
+        String wsUrl = null;
+        if (simulate) {
             wsUrl = awaitFile(urlFile, simulator, Duration.ofSeconds(60)).trim().replaceFirst("^SIMULATOR_URL=", "");
             say("simulator on " + wsUrl);
         }
         awaitBroker();
-        say("broker up on localhost:" + KAFKA_PORT);
-        processes.startJava("connect", "1g", "org.apache.kafka.connect.cli.ConnectDistributed",
-                List.of(home.resolve("config/connect-distributed.properties").toString()));
+        say("broker up on localhost:" + ports.kafka());
         awaitConnect();
-        say("Connect worker up on http://localhost:" + CONNECT_PORT);
+        say("Connect worker up on http://localhost:" + ports.connect());
+        RecordFormat format = RecordFormat.json();
+        if (avro) {
+            String registryUrl = ApicurioRegistry.baseUrl(ports.registry());
+            ApicurioRegistry.awaitReady(registryUrl, registry, Duration.ofSeconds(90),
+                    home.resolve("logs/schema-registry.out"));
+            format = RecordFormat.avro(registryUrl + ApicurioRegistry.CONFLUENT_API);
+            say("schema registry up on " + registryUrl + ApicurioRegistry.CONFLUENT_API
+                    + " (Confluent's API); values are Avro in Confluent's wire format");
+        }
         String name = createConnector(wsUrl);
         say("connector '" + name + "' created from " + CONNECTOR_CONFIG + " (" + (simulate ? "simulated exchange"
                 : "live Binance") + "); " + Duration.ofNanos(System.nanoTime() - started).toSeconds()
                 + " s since start. Ctrl-C stops.");
-        view[0] = new LiveView("localhost:" + KAFKA_PORT, topic(), () -> connectorStatus(name), System.out);
+        JsonNode connectorConfig = json.readTree(projectDir.resolve(CONNECTOR_CONFIG).toFile()).path("config");
+        String topic = connectorConfig.path("topic").asText();
+        String gapsTopic = connectorConfig.path("gaps.topic").asText("").isBlank() ? topic + ".gaps"
+                : connectorConfig.path("gaps.topic").asText();
+        view[0] = new LiveView("localhost:" + ports.kafka(), topic, gapsTopic, format, () -> connectorStatus(name),
+                System.out);
         view[0].run();
         stopped.await();
     }
@@ -113,9 +194,9 @@ public final class Quickstart {
         Files.writeString(config.resolve("server.properties"), String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
-                "controller.quorum.bootstrap.servers=localhost:" + CONTROLLER_PORT,
-                "listeners=PLAINTEXT://localhost:" + KAFKA_PORT + ",CONTROLLER://localhost:" + CONTROLLER_PORT,
-                "advertised.listeners=PLAINTEXT://localhost:" + KAFKA_PORT,
+                "controller.quorum.bootstrap.servers=localhost:" + ports.controller(),
+                "listeners=PLAINTEXT://localhost:" + ports.kafka() + ",CONTROLLER://localhost:" + ports.controller(),
+                "advertised.listeners=PLAINTEXT://localhost:" + ports.kafka(),
                 "controller.listener.names=CONTROLLER",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "inter.broker.listener.name=PLAINTEXT",
@@ -129,12 +210,11 @@ public final class Quickstart {
                 "group.initial.rebalance.delay.ms=0",
                 ""));
         Files.writeString(config.resolve("connect-distributed.properties"), String.join("\n",
-                "bootstrap.servers=localhost:" + KAFKA_PORT,
+                "bootstrap.servers=localhost:" + ports.kafka(),
                 "group.id=quickstart-connect",
-                "listeners=http://localhost:" + CONNECT_PORT,
+                "listeners=http://localhost:" + ports.connect(),
                 "key.converter=org.apache.kafka.connect.storage.StringConverter",
-                "value.converter=org.apache.kafka.connect.json.JsonConverter",
-                "value.converter.schemas.enable=true",
+                valueConverter(),
                 "config.storage.topic=quickstart-connect-configs",
                 "offset.storage.topic=quickstart-connect-offsets",
                 "status.storage.topic=quickstart-connect-status",
@@ -160,6 +240,26 @@ public final class Quickstart {
                 """);
     }
 
+    /**
+     * Avro in Confluent's wire format through the registry (Apicurio's converter: no headers, the 4-byte content id
+     * that {@code /apis/ccompat/v7/schemas/ids/{id}} serves, schemas registered on first use), or JSON.
+     */
+    private String valueConverter() {
+        if (!avro) {
+            return String.join("\n",
+                    "value.converter=org.apache.kafka.connect.json.JsonConverter",
+                    "value.converter.schemas.enable=true");
+        }
+        return String.join("\n",
+                "value.converter=" + AVRO_CONVERTER,
+                "value.converter.apicurio.registry.url=" + ApicurioRegistry.baseUrl(ports.registry())
+                        + ApicurioRegistry.APICURIO_API,
+                "value.converter.apicurio.registry.auto-register=true",
+                "value.converter.apicurio.registry.headers.enabled=false",
+                "value.converter.apicurio.registry.id-handler=io.apicurio.registry.serde.Legacy4ByteIdHandler",
+                "value.converter.apicurio.registry.use-id=contentId");
+    }
+
     /** KRaft needs its log directory formatted once; a second run finds it formatted and keeps the data. */
     private void formatStorageOnce(LocalProcesses processes) throws IOException, InterruptedException {
         if (Files.exists(home.resolve("kafka-data/meta.properties"))) {
@@ -173,7 +273,7 @@ public final class Quickstart {
 
     private void awaitBroker() throws InterruptedException {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + KAFKA_PORT);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + ports.kafka());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -229,39 +329,53 @@ public final class Quickstart {
         return name;
     }
 
-    private String topic() throws IOException {
-        return json.readTree(projectDir.resolve(CONNECTOR_CONFIG).toFile()).path("config").path("topic").asText();
-    }
-
-    /** "RUNNING, 1/1 tasks RUNNING", or the failure the worker reports. */
-    private String connectorStatus(String name) {
+    /**
+     * "RUNNING, 1/1 tasks RUNNING" (or the failure the worker reports), and the streams of running tasks: one per
+     * task for the all-market stream, else one per symbol the connector gave the task.
+     */
+    private StatusLine.Connector connectorStatus(String name) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(connectUri("/connectors/" + name
-                    + "/status")).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode status = json.readTree(response.body());
+            JsonNode status = json.readTree(get("/connectors/" + name + "/status"));
+            Map<Integer, Integer> streamsByTask = new java.util.HashMap<>();
+            for (JsonNode task : json.readTree(get("/connectors/" + name + "/tasks"))) {
+                JsonNode config = task.path("config");
+                String symbols = config.path("task.symbols").asText("");
+                streamsByTask.put(task.path("id").path("task").asInt(),
+                        "all-market".equals(config.path("stream.mode").asText()) ? 1
+                                : symbols.isBlank() ? 0 : symbols.split(",").length);
+            }
             JsonNode tasks = status.path("tasks");
             long running = 0;
+            int covered = 0;
             String failure = "";
             for (JsonNode task : tasks) {
                 if ("RUNNING".equals(task.path("state").asText())) {
                     running++;
+                    covered += streamsByTask.getOrDefault(task.path("id").asInt(), 0);
                 } else if (task.has("trace")) {
                     failure = " — task " + task.path("id").asText() + " " + task.path("state").asText() + ": "
                             + task.path("trace").asText().lines().findFirst().orElse("");
                 }
             }
-            return status.path("connector").path("state").asText("UNKNOWN") + ", " + running + "/" + tasks.size()
-                    + " tasks RUNNING" + failure;
+            String summary = status.path("connector").path("state").asText("UNKNOWN") + ", " + running + "/"
+                    + tasks.size() + " tasks RUNNING" + failure;
+            return new StatusLine.Connector(summary, covered,
+                    streamsByTask.values().stream().mapToInt(Integer::intValue).sum());
         } catch (IOException e) {
-            return "status unavailable (" + e.getMessage() + ")";
+            return new StatusLine.Connector("status unavailable (" + e.getMessage() + ")", 0, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "status unavailable";
+            return new StatusLine.Connector("status unavailable", 0, 0);
         }
     }
 
-    private static URI connectUri(String path) {
-        return URI.create("http://localhost:" + CONNECT_PORT + path);
+    private String get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(connectUri(path)).timeout(Duration.ofSeconds(2)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private URI connectUri(String path) {
+        return URI.create("http://localhost:" + ports.connect() + path);
     }
 
     private String awaitFile(Path file, Process writer, Duration timeout) throws IOException, InterruptedException {
