@@ -59,6 +59,43 @@ class ConnectionFaultsTest {
     }
 
     /**
+     * The exchange's name stops resolving while every connection is dropped, and comes back: the task keeps retrying
+     * (a name that resolved before is having an outage, not a typo), recovers, and writes the outage as a gap.
+     */
+    @Test
+    void aDnsOutageDuringReconnectsIsRetriedUntilItEndsAndReportedAsAGap() throws Exception {
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
+        ControlledDns dns = new ControlledDns().answer("exchange.test", "127.0.0.1");
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("symbols", "BTCUSDT",
+                "binance.ws.url", "ws://exchange.test:" + exchange.port() + "/market",
+                "reconnect.backoff.initial.ms", "20", "reconnect.backoff.max.ms", "200"), dns);
+        assertTrue(exchange.awaitOpenConnections(1, WAIT));
+        assertTrue(exchange.await(() -> exchange.connections().get(0).framesSent() > 0, WAIT), "covered");
+        dns.setDown(true);
+        long droppedAt = System.currentTimeMillis();
+        exchange.dropAllConnections();
+        int lookupsAtDrop = dns.lookups();
+        Thread.sleep(2_000);
+        assertTrue(dns.lookups() >= lookupsAtDrop + 3, "retried during the outage: " + (dns.lookups()
+                - lookupsAtDrop) + " lookups");
+        assertEquals(0, exchange.openConnectionCount());
+        dns.setDown(false);
+        long backAt = System.currentTimeMillis();
+        assertTrue(exchange.awaitOpenConnections(1, WAIT), "reconnected once the name resolved again");
+
+        SourceRecord gap = awaitGap(task, new ArrayList<>());
+        Struct value = (Struct) gap.value();
+        long from = ((Date) value.get(StreamGapRecords.UNCOVERED_FROM)).getTime();
+        long to = ((Date) value.get(StreamGapRecords.UNCOVERED_TO)).getTime();
+        assertTrue(Math.abs(from - droppedAt) <= 1_000, "starts at the drop: " + (from - droppedAt) + " ms off");
+        assertTrue(to >= backAt, "ends once the name resolves again");
+        assertEquals("dropped", value.getString(StreamGapRecords.REASON), "the reason the outage began with");
+        SentForceOrder after = events.next("BTCUSDT");
+        exchange.emit(after.stream(), after.toJson());
+        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp(), "delivering again");
+    }
+
+    /**
      * The socket is paused by back-pressure when the exchange drops it: the drop is only seen once reading resumes.
      * Coverage ended when reading stopped, not when the close was finally read.
      */

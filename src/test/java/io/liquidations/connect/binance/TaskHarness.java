@@ -26,6 +26,12 @@ final class TaskHarness implements AutoCloseable {
 
     /** Starts a task on the exchange's URL (unless overridden); its symbols are its own task symbols. */
     BinanceLiquidationSourceTask start(FakeBinanceExchange exchange, Map<String, String> overrides) {
+        return start(exchange, overrides, io.liquidations.connect.binance.stream.HostResolver.SYSTEM);
+    }
+
+    /** As above, with host names looked up by {@code resolver}: for DNS faults. */
+    BinanceLiquidationSourceTask start(FakeBinanceExchange exchange, Map<String, String> overrides,
+            io.liquidations.connect.binance.stream.HostResolver resolver) {
         Map<String, String> props = new HashMap<>();
         props.put("binance.ws.url", exchange.baseUrl());
         props.putAll(overrides);
@@ -34,7 +40,7 @@ final class TaskHarness implements AutoCloseable {
         props.putIfAbsent("connections.per.stream", "1");
         // Each test's tasks are their own connector, so that one test's restart is no gap in another's.
         props.putIfAbsent("name", "test-" + java.util.UUID.randomUUID());
-        BinanceLiquidationSourceTask task = new BinanceLiquidationSourceTask();
+        BinanceLiquidationSourceTask task = new BinanceLiquidationSourceTask(resolver);
         task.start(props);
         cleanup.add(0, task::stop);
         return task;

@@ -230,7 +230,7 @@ public final class FakeBinanceExchange implements AutoCloseable {
                             pipeline.addLast("exchange", new ExchangeHandler());
                         }
                     })
-                    .bind(new InetSocketAddress("127.0.0.1", 0))
+                    .bind(new InetSocketAddress(builder.bindAddress, 0))
                     .syncUninterruptibly()
                     .channel();
         } catch (RuntimeException e) {
@@ -1229,6 +1229,7 @@ public final class FakeBinanceExchange implements AutoCloseable {
      *     {@link #emitOversized} and {@link #sendToAll}; not control replies, pings or pongs
      * @param messagesReceived the text frames the client sent, in order
      * @param remoteAddress the peer of the socket: the client, or the proxy that relays it
+     * @param localAddress the address the peer connected to: which of the exchange's addresses it chose
      */
     public record ConnectionInfo(
             long id,
@@ -1248,13 +1249,36 @@ public final class FakeBinanceExchange implements AutoCloseable {
             int pongsReceived,
             long framesSent,
             List<String> messagesReceived,
-            InetSocketAddress remoteAddress) {
+            InetSocketAddress remoteAddress,
+            InetSocketAddress localAddress) {
 
         public ConnectionInfo {
             requestedStreams = List.copyOf(requestedStreams);
             streams = List.copyOf(streams);
             messagesReceived = List.copyOf(messagesReceived);
         }
+    }
+
+    /**
+     * The most of {@code connections} open at the same moment: for a group's legs, whether rotations overlapped. A
+     * close and an open in the same millisecond count as a hand-over, not an overlap.
+     */
+    public static int mostOpenAtOnce(List<ConnectionInfo> connections) {
+        List<long[]> edges = new ArrayList<>();
+        for (ConnectionInfo c : connections) {
+            edges.add(new long[] {c.openedAt().toEpochMilli(), 1});
+            if (c.closedAt() != null) {
+                edges.add(new long[] {c.closedAt().toEpochMilli(), -1});
+            }
+        }
+        edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int open = 0;
+        int most = 0;
+        for (long[] edge : edges) {
+            open += (int) edge[1];
+            most = Math.max(most, open);
+        }
+        return most;
     }
 
     /** An upgrade request answered with an HTTP error instead of a WebSocket. */
@@ -1268,8 +1292,18 @@ public final class FakeBinanceExchange implements AutoCloseable {
         private Duration connectionLifetime = DEFAULT_CONNECTION_LIFETIME;
         private int maxIncomingMessagesPerSecond = DEFAULT_MAX_INCOMING_MESSAGES_PER_SECOND;
         private Duration markPriceInterval = DEFAULT_MARK_PRICE_INTERVAL;
+        private String bindAddress = "127.0.0.1";
 
         private Builder() {}
+
+        /**
+         * The address to listen on; {@code 0.0.0.0} listens on every loopback address too (127.0.0.2, ...), for a
+         * host name with several addresses.
+         */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress);
+            return this;
+        }
 
         /**
          * How often a subscribed {@code <symbol>@markPrice@1s} stream gets an update (Binance: every second).

@@ -29,6 +29,7 @@ final class FakeConnection implements ControlProtocol.Session {
     final Instant openedAt = Instant.now();
     /** Taken at accept time: a closed channel may no longer know its peer. */
     final java.net.InetSocketAddress remoteAddress;
+    final java.net.InetSocketAddress localAddress;
 
     private final Runnable onChange;
     private final Set<String> subscriptions = new LinkedHashSet<>(); // guarded by this
@@ -54,6 +55,7 @@ final class FakeConnection implements ControlProtocol.Session {
         this.tls = tls;
         this.onChange = onChange;
         this.remoteAddress = (java.net.InetSocketAddress) channel.remoteAddress();
+        this.localAddress = (java.net.InetSocketAddress) channel.localAddress();
         this.combined = request.combined();
         synchronized (this) {
             subscriptions.addAll(request.streams());
@@ -179,6 +181,7 @@ final class FakeConnection implements ControlProtocol.Session {
                 pongsReceived.get(),
                 framesSent.get(),
                 new ArrayList<>(messagesReceived),
-                remoteAddress);
+                remoteAddress,
+                localAddress);
     }
 }

@@ -564,7 +564,7 @@ class FaultInjectionIT {
             Outcome o = s.measure();
             Map<Set<String>, List<ConnectionInfo>> byGroup = groupConnections(s.exchange.connections());
             int rotations = s.exchange.connections().size() - byGroup.size() * 2;
-            int mostOpen = byGroup.values().stream().mapToInt(FaultInjectionIT::mostOpenAtOnce).max().orElse(0);
+            int mostOpen = byGroup.values().stream().mapToInt(FakeBinanceExchange::mostOpenAtOnce).max().orElse(0);
             s.note(rotations + " rotations over " + byGroup.size() + " groups of two legs; at most " + mostOpen
                     + " sockets of one group open at once");
             s.conclude(o, new Expect().outages(0).maxAttempts(2 + 2 * 6),
@@ -747,25 +747,6 @@ class FaultInjectionIT {
         return "{\"stream\":\"" + stream + "\",\"data\":" + eventJson + "}";
     }
 
-    /** The most connections of one group open at the same moment. */
-    private static int mostOpenAtOnce(List<ConnectionInfo> group) {
-        List<long[]> edges = new ArrayList<>();
-        for (ConnectionInfo c : group) {
-            edges.add(new long[] {c.openedAt().toEpochMilli(), 1});
-            if (c.closedAt() != null) {
-                edges.add(new long[] {c.closedAt().toEpochMilli(), -1});
-            }
-        }
-        // Closes before opens at the same millisecond: a handover within one millisecond is no overlap.
-        edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-        int open = 0;
-        int most = 0;
-        for (long[] edge : edges) {
-            open += (int) edge[1];
-            most = Math.max(most, open);
-        }
-        return most;
-    }
 
     /**
      * Empties the connector's JVM-wide coverage ledger for {@code connector} (coverage end times and undelivered
