@@ -4,7 +4,10 @@ import io.liquidations.connect.binance.LiquidationPipeline.Queued;
 import io.liquidations.connect.binance.config.CrossFieldValidation;
 import io.liquidations.connect.binance.config.LiquidationTaskConfig;
 import io.liquidations.connect.binance.config.StreamMode;
+import io.liquidations.connect.binance.coverage.CoverageCheckpoints;
 import io.liquidations.connect.binance.coverage.CoverageLedger;
+import io.liquidations.connect.binance.coverage.PreviousCoverage;
+import io.liquidations.connect.binance.coverage.StreamEnd;
 import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
 import io.liquidations.connect.binance.filter.LiquidationFilter;
 import io.liquidations.connect.binance.metrics.ConnectorMetrics;
@@ -15,6 +18,7 @@ import io.liquidations.connect.binance.record.ForceOrderRecords;
 import io.liquidations.connect.binance.record.GapInterval;
 import io.liquidations.connect.binance.record.ReceivedLiquidation;
 import io.liquidations.connect.binance.record.RecordSource;
+import io.liquidations.connect.binance.record.StreamCoverageRecords;
 import io.liquidations.connect.binance.record.StreamGapRecords;
 import io.liquidations.connect.binance.stream.ConnectionAttemptBudget;
 import io.liquidations.connect.binance.stream.HostResolver;
@@ -63,6 +67,7 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     private LiquidationDeduplicator deduplicator;
     private LiquidationPipeline pipeline;
     private CoverageLedger ledger;
+    private CoverageCheckpoints checkpoints;
     private int maxBatchSize;
 
     public BinanceLiquidationSourceTask() {
@@ -96,10 +101,16 @@ public class BinanceLiquidationSourceTask extends SourceTask {
                 new StreamGapRecords(config.gapsTopic(), config.market()), queue, errors,
                 config.behaviorOnMalformedEvent(), metrics, deduplicator);
         ledger = CoverageLedger.forConnector(connector);
-        pipeline.trackRestartsIn(ledger);
         pipeline.filterWith(liquidationFilter(config, metrics));
         Map<String, List<String>> groups = streamGroups(config, connector + "/task-" + taskId);
         groups.forEach(pipeline::follow);
+        List<String> streams = groups.values().stream().flatMap(List::stream).toList();
+        Map<String, StreamEnd> previousEnds = PreviousCoverage.of(streams, config.market(),
+                context == null ? null : context.offsetStorageReader(), ledger);
+        pipeline.expectPreviousEnds(previousEnds);
+        checkpoints = new CoverageCheckpoints(new StreamCoverageRecords(config.coverageTopic(), connector,
+                config.market()), config.coverageIntervalMs(), previousEnds);
+        metrics.watchCoverage(checkpoints::oldestWatermark);
         takeOverWhatAStoppedTaskLeft(config, groups);
         client = new StreamClient(clientSettings(config, resolver), pipeline);
         log.info("Following {} streams over {} groups of {} connections each to {}",
@@ -140,20 +151,55 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     public List<SourceRecord> poll() throws InterruptedException {
         // Connection trouble is reported at once; the queue keeps its records for the next poll.
         errors.throwIfRetriable();
-        List<Queued> batch = queue.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS, maxBatchSize);
-        if (!batch.isEmpty()) {
-            List<SourceRecord> records = new ArrayList<>(batch.size());
-            synchronized (handedOver) {
-                for (Queued queued : batch) {
-                    records.add(queued.record());
-                    handedOver.put(queued.record(), queued.source());
-                }
+        long wait = Math.min(POLL_WAIT_MS, checkpoints.dueInMs(System.currentTimeMillis()));
+        List<Queued> batch = queue.poll(wait, TimeUnit.MILLISECONDS, maxBatchSize);
+        List<SourceRecord> records = new ArrayList<>(batch.size());
+        synchronized (handedOver) {
+            for (Queued queued : batch) {
+                records.add(queued.record());
+                handedOver.put(queued.record(), queued.source());
             }
-            // What arrived before a fatal failure is delivered before the failure is reported.
-            return records;
         }
-        errors.throwIfFailed();
-        return null;
+        if (records.isEmpty()) {
+            // What arrived before a fatal failure is delivered before the failure is reported.
+            errors.throwIfFailed();
+        }
+        if (!errors.hasFatal()) {
+            // Once failed, coverage is not proved any further: what failed the task must stay after the watermark.
+            List<SourceRecord> due = checkpoints.due(System.currentTimeMillis(), groupCoverage(), notYetInKafka(),
+                    oldestQueued());
+            metrics.coverageRecords(due.size());
+            records.addAll(due);
+        }
+        return records.isEmpty() ? null : records;
+    }
+
+    /** The worker committed offsets: how often it does bounds how stale the coverage a crash leaves can be. */
+    @Override
+    public void commit() {
+        if (checkpoints != null) {
+            checkpoints.committed(System.currentTimeMillis());
+        }
+    }
+
+    private List<CoverageCheckpoints.Group> groupCoverage() {
+        return client.coverage(System.currentTimeMillis()).values().stream()
+                .map(g -> new CoverageCheckpoints.Group(g.streams(), g.receivedUntil(), g.covered())).toList();
+    }
+
+    /** Per stream, the earliest of what the worker took but Kafka has not acknowledged. */
+    private Map<String, Long> notYetInKafka() {
+        Map<String, Long> earliest = new HashMap<>();
+        synchronized (handedOver) {
+            handedOver.values().forEach(source -> streamsOf(source).forEach(
+                    stream -> earliest.merge(stream, receivedAt(source), Math::min)));
+        }
+        return earliest;
+    }
+
+    private long oldestQueued() {
+        Queued oldest = queue.peek();
+        return oldest == null ? Long.MAX_VALUE : receivedAt(oldest.source());
     }
 
     /**
@@ -170,9 +216,8 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         }
         if (pipeline != null && ledger != null) {
             Map<String, Long> ends = new HashMap<>(pipeline.coverageEndTimes(System.currentTimeMillis()));
+            notYetInKafka().forEach((stream, at) -> ends.merge(stream, at, Math::min));
             synchronized (handedOver) {
-                handedOver.values().forEach(source -> streamsOf(source).forEach(
-                        stream -> ends.merge(stream, receivedAt(source), Math::min)));
                 handedOver.clear();
             }
             ledger.coverageEnded(ends);

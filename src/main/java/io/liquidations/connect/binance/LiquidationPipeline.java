@@ -1,7 +1,7 @@
 package io.liquidations.connect.binance;
 
 import io.liquidations.connect.binance.config.MalformedEventBehavior;
-import io.liquidations.connect.binance.coverage.CoverageLedger;
+import io.liquidations.connect.binance.coverage.StreamEnd;
 import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
 import io.liquidations.connect.binance.decode.DecodedFrame;
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
@@ -19,7 +19,6 @@ import io.liquidations.connect.binance.record.RecordSource;
 import io.liquidations.connect.binance.record.StreamGapRecords;
 import io.liquidations.connect.binance.stream.StreamListener;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +54,8 @@ final class LiquidationPipeline implements StreamListener {
     private final RecentFrames malformedSeen = new RecentFrames();
     /** Group → its coverage; socket thread only (read by a stopping task once the socket thread is gone). */
     private final Map<String, GroupCoverage> groups = new HashMap<>();
-    /** Where a stopped task of the connector left its coverage end times; null when restarts are not tracked. */
-    private CoverageLedger ledger;
+    /** Where coverage of each stream ended before this task, until the stream's first coverage takes it. */
+    private final Map<String, StreamEnd> previousEnds = new HashMap<>();
     /** Which liquidations of a frame are written (all-market: own market, include/exclude). */
     private LiquidationFilter eventFilter = LiquidationFilter.NONE;
 
@@ -83,9 +82,12 @@ final class LiquidationPipeline implements StreamListener {
         this.deduplicator = deduplicator;
     }
 
-    /** Restarts are reported as gaps: coverage end times left by a stopped task of the connector are taken here. */
-    void trackRestartsIn(CoverageLedger ledger) {
-        this.ledger = ledger;
+    /**
+     * Restarts are reported as gaps: where the coverage of each stream ended before this task (committed checkpoints,
+     * or a stopped task in this worker), to be written as a gap when the stream is covered again.
+     */
+    void expectPreviousEnds(Map<String, StreamEnd> ends) {
+        previousEnds.putAll(ends);
     }
 
     /** Only the liquidations this filter keeps are written; the others are counted by the filter. */
@@ -196,21 +198,21 @@ final class LiquidationPipeline implements StreamListener {
         coverage.everCovered = true;
         coverage.uncoveredSince = null;
         Long since = uncoveredSinceMillis;
-        Map<String, Long> endedByStoppedTask = ledger == null ? Map.of() : ledger.takeEnded(streams);
-        if (!endedByStoppedTask.isEmpty()) {
-            long endedAt = Collections.min(endedByStoppedTask.values());
-            if (since == null || endedAt < since) {
-                since = endedAt;
-                reason = REASON_TASK_RESTART;
-            }
+        String precision = GapInterval.EXACT;
+        StreamEnd before = takePreviousEnd(streams);
+        if (before != null && (since == null || before.endedAt() < since)) {
+            since = before.endedAt();
+            reason = REASON_TASK_RESTART;
+            precision = GapInterval.atMostEarly(before.earlyByAtMostMs());
         }
         if (since != null) {
             long now = System.currentTimeMillis();
             long from = Math.min(since, now);
             metrics.gap(from, now);
-            log.warn("{} was not covered from {} to {} ({} ms, {}): writing a gap record for {} streams", group,
-                    Instant.ofEpochMilli(from), Instant.ofEpochMilli(now), now - from, reason, streams.size());
-            enqueueGap(new GapInterval(group, streams, symbolsOf(streams), from, now, reason, null));
+            log.warn("{} was not covered from {} ({}) to {} ({} ms, {}): writing a gap record for {} streams", group,
+                    Instant.ofEpochMilli(from), precision, Instant.ofEpochMilli(now), now - from, reason,
+                    streams.size());
+            enqueueGap(new GapInterval(group, streams, symbolsOf(streams), from, now, reason, null, precision));
         }
     }
 
@@ -227,6 +229,18 @@ final class LiquidationPipeline implements StreamListener {
         metrics.connectionClosed(connection);
         log.error("{} cannot be recovered: {}", connection, cause.getMessage());
         errors.fatal(cause.getMessage(), cause);
+    }
+
+    /** The earliest previous end among {@code streams}, taken: a stream's predecessor's gap is written once. */
+    private StreamEnd takePreviousEnd(List<String> streams) {
+        StreamEnd earliest = null;
+        for (String stream : streams) {
+            StreamEnd end = previousEnds.remove(stream);
+            if (end != null && (earliest == null || end.endedAt() < earliest.endedAt())) {
+                earliest = end;
+            }
+        }
+        return earliest;
     }
 
     /**

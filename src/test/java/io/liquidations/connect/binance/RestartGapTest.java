@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.liquidations.connect.binance.exchange.FakeBinanceExchange;
 import io.liquidations.connect.binance.exchange.ForceOrderEvents;
 import io.liquidations.connect.binance.exchange.ForceOrderEvents.SentForceOrder;
+import io.liquidations.connect.binance.record.StreamCoverageRecords;
 import io.liquidations.connect.binance.record.StreamGapRecords;
 import java.util.ArrayList;
 import java.util.Date;
@@ -59,6 +60,80 @@ class RestartGapTest {
         assertTrue(Math.abs(from - stoppedAt) <= 1_000, "starts at the stop: " + (from - stoppedAt) + " ms off");
         assertTrue(Math.abs(to - reopenedAt) <= 1_000, "ends at the reopen: " + (to - reopenedAt) + " ms off");
         assertTrue(to - from >= 1_400, "covers the downtime: " + (to - from) + " ms");
+    }
+
+    /**
+     * The successor runs in another worker: nothing of the predecessor is in its JVM, only the coverage checkpoint
+     * Connect committed. The gap starts there, and says that its start is a bound.
+     */
+    @Test
+    void aSuccessorOnAnotherWorkerStartsTheGapAtTheCommittedCheckpointAndSaysItIsABound() throws Exception {
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.builder()
+                .markPriceInterval(java.time.Duration.ofMillis(50)).start());
+        BinanceLiquidationSourceTask first = harness.start(exchange, Map.of("name", "durable-first",
+                "symbols", "BTCUSDT", "coverage.interval.ms", "200"));
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        SourceRecord checkpoint = lastCheckpointWithin(first, 1_500);
+        long committed = (Long) checkpoint.sourceOffset().get(StreamCoverageRecords.OFFSET_COVERED_UNTIL);
+        long bound = (Long) checkpoint.sourceOffset().get(StreamCoverageRecords.OFFSET_STALE_BY_AT_MOST_MS);
+        first.stop();
+        Thread.sleep(1_000);
+
+        // Another name: this worker's ledger knows nothing of it, as another worker's would not.
+        Map<String, Map<String, Object>> offsets = Map.of("btcusdt@forceOrder", checkpoint.sourceOffset().entrySet()
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue())));
+        BinanceLiquidationSourceTask second = harness.start(exchange, Map.of("name", "durable-second",
+                "symbols", "BTCUSDT"), io.liquidations.connect.binance.stream.HostResolver.SYSTEM,
+                new WorkerContext(io.liquidations.connect.binance.coverage.CommittedOffsets.ofCoverage("usds-m", offsets)));
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        SentForceOrder after = new ForceOrderEvents(8).next("BTCUSDT");
+        exchange.emit(after.stream(), after.toJson());
+        List<SourceRecord> gaps = new ArrayList<>();
+        TaskHarness.pollUntil(second, 1, gaps);
+        assertEquals(1, gaps.size(), "the restart's gap: " + gaps);
+        Struct gap = (Struct) gaps.get(0).value();
+        assertEquals("task-restart", gap.getString(StreamGapRecords.REASON));
+        assertEquals(committed, ((Date) gap.get(StreamGapRecords.UNCOVERED_FROM)).getTime(),
+                "from the committed checkpoint");
+        assertEquals("at-most-" + bound + "-ms-early", gap.getString(StreamGapRecords.FROM_PRECISION));
+    }
+
+    /** Polls (acknowledging) for {@code ms}, returning the last coverage checkpoint seen. */
+    private static SourceRecord lastCheckpointWithin(BinanceLiquidationSourceTask task, long ms) throws Exception {
+        SourceRecord last = null;
+        long until = System.nanoTime() + ms * 1_000_000;
+        while (System.nanoTime() < until) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                for (SourceRecord record : batch) {
+                    task.commitRecord(record, null);
+                    if (TaskHarness.isCoverage(record)) {
+                        last = record;
+                    }
+                }
+            }
+        }
+        assertTrue(last != null, "no coverage checkpoint within " + ms + " ms");
+        return last;
+    }
+
+    /** What a worker hands a task: its committed offsets. */
+    private record WorkerContext(org.apache.kafka.connect.storage.OffsetStorageReader offsets)
+            implements org.apache.kafka.connect.source.SourceTaskContext {
+        @Override
+        public Map<String, String> configs() {
+            return Map.of();
+        }
+
+        @Override
+        public org.apache.kafka.connect.storage.OffsetStorageReader offsetStorageReader() {
+            return offsets;
+        }
+
+        @Override
+        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+            return null;
+        }
     }
 
     @Test

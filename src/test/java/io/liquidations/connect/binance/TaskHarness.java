@@ -32,6 +32,13 @@ final class TaskHarness implements AutoCloseable {
     /** As above, with host names looked up by {@code resolver}: for DNS faults. */
     BinanceLiquidationSourceTask start(FakeBinanceExchange exchange, Map<String, String> overrides,
             io.liquidations.connect.binance.stream.HostResolver resolver) {
+        return start(exchange, overrides, resolver, null);
+    }
+
+    /** As above, initialized with {@code context} (its offsets) as a worker would, or with none when null. */
+    BinanceLiquidationSourceTask start(FakeBinanceExchange exchange, Map<String, String> overrides,
+            io.liquidations.connect.binance.stream.HostResolver resolver,
+            org.apache.kafka.connect.source.SourceTaskContext context) {
         Map<String, String> props = new HashMap<>();
         props.put("binance.ws.url", exchange.baseUrl());
         props.putAll(overrides);
@@ -41,6 +48,9 @@ final class TaskHarness implements AutoCloseable {
         // Each test's tasks are their own connector, so that one test's restart is no gap in another's.
         props.putIfAbsent("name", "test-" + java.util.UUID.randomUUID());
         BinanceLiquidationSourceTask task = new BinanceLiquidationSourceTask(resolver);
+        if (context != null) {
+            task.initialize(context);
+        }
         task.start(props);
         cleanup.add(0, task::stop);
         return task;
@@ -65,6 +75,9 @@ final class TaskHarness implements AutoCloseable {
             if (batch != null) {
                 for (SourceRecord record : batch) {
                     acknowledge(task, record);
+                    if (isCoverage(record)) {
+                        continue; // a checkpoint, every coverage.interval.ms: neither a liquidation nor a gap
+                    }
                     (isGap(record) ? gaps : records).add(record);
                 }
             }
@@ -80,6 +93,15 @@ final class TaskHarness implements AutoCloseable {
 
     static boolean isGap(SourceRecord record) {
         return StreamGapRecords.NAME.equals(record.valueSchema().name());
+    }
+
+    static boolean isCoverage(SourceRecord record) {
+        return io.liquidations.connect.binance.record.StreamCoverageRecords.NAME.equals(record.valueSchema().name());
+    }
+
+    /** A liquidation record: neither a gap nor a coverage checkpoint. */
+    static boolean isLiquidation(SourceRecord record) {
+        return !isGap(record) && !isCoverage(record);
     }
 
     /** Polls until {@code poll()} throws {@code type}, skipping records and other retriable errors; null if never. */
@@ -106,7 +128,7 @@ final class TaskHarness implements AutoCloseable {
                 List<SourceRecord> batch = task.poll();
                 if (batch != null) {
                     batch.forEach(record -> acknowledge(task, record));
-                    polled.addAll(batch);
+                    batch.stream().filter(record -> !isCoverage(record)).forEach(polled::add);
                 }
             } catch (RuntimeException e) {
                 if (type.isInstance(e) && !(failureOnly && e instanceof RetriableException)) {

@@ -64,6 +64,8 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public static final String TRUSTSTORE_TYPE = "binance.ws.truststore.type";
     public static final String TOPIC = "topic";
     public static final String GAPS_TOPIC = "gaps.topic";
+    public static final String COVERAGE_TOPIC = "coverage.topic";
+    public static final String COVERAGE_INTERVAL_MS = "coverage.interval.ms";
     public static final String DECIMAL_HANDLING_MODE = "decimal.handling.mode";
     public static final String BEHAVIOR_ON_MALFORMED_EVENT = "behavior.on.malformed.event";
     public static final String QUEUE_CAPACITY = "queue.capacity";
@@ -279,6 +281,20 @@ public class LiquidationSourceConfig extends AbstractConfig {
                         + " (connection down, stalled or half-open), so consumers can tell 'no liquidation' from"
                         + " 'not watching'. Empty means the liquidation topic's name followed by '.gaps'.",
                 GROUP_RECORDS, ++order, Width.LONG, "Gaps topic");
+        def.define(COVERAGE_TOPIC, Type.STRING, "", new TopicNameValidator(true), Importance.MEDIUM,
+                "Topic of the StreamCoverage checkpoints, one per followed stream every coverage.interval.ms: the"
+                        + " completeness watermark (every liquidation received before coveredUntil is in the topic"
+                        + " or inside a gap record), and, through their committed source offsets, where coverage"
+                        + " ended when a task stops, crashes or moves to another worker. Keyed by stream: make it"
+                        + " compacted (the shipped configs do, through topic.creation). Empty means the liquidation"
+                        + " topic's name followed by '.coverage'.",
+                GROUP_RECORDS, ++order, Width.LONG, "Coverage topic");
+        def.define(COVERAGE_INTERVAL_MS, Type.LONG, 1_000L, Range.between(100L, 3_600_000L), Importance.LOW,
+                "How often each followed stream gets a coverage checkpoint. It bounds how early the gap of a task"
+                        + " stopped on one worker and taken over on another may start (a crash adds the worker's"
+                        + " offset.flush.interval.ms), and how stale the watermark is; it costs one small record per"
+                        + " stream per interval: 1,000 records/s for 1,000 streams at the default.",
+                GROUP_RECORDS, ++order, Width.SHORT, "Coverage interval (ms)");
         def.define(DECIMAL_HANDLING_MODE, Type.STRING, ConfigEnums.configValue(DecimalHandlingMode.PRECISE),
                 ConfigEnums.validator(DecimalHandlingMode.class),
                 Importance.MEDIUM,
@@ -491,6 +507,15 @@ public class LiquidationSourceConfig extends AbstractConfig {
     public String gapsTopic() {
         String configured = getString(GAPS_TOPIC).trim();
         return configured.isEmpty() ? topic() + ".gaps" : configured;
+    }
+
+    public String coverageTopic() {
+        String configured = getString(COVERAGE_TOPIC).trim();
+        return configured.isEmpty() ? topic() + ".coverage" : configured;
+    }
+
+    public long coverageIntervalMs() {
+        return getLong(COVERAGE_INTERVAL_MS);
     }
 
     public DecimalHandlingMode decimalHandlingMode() {

@@ -72,6 +72,7 @@ public final class ConnectorMetrics implements AutoCloseable {
     private final Map<String, AtomicLong> filtered = new ConcurrentHashMap<>();
     private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong gapMillis = new AtomicLong();
+    private final AtomicLong coverageRecords = new AtomicLong();
     private final Sensor exchangeLatency;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastFrameAtMillis;
@@ -190,6 +191,25 @@ public final class ConnectorMetrics implements AutoCloseable {
         }
         measure("streams-below-redundancy", "Streams with fewer legs up than connections.per.stream: covered but one"
                 + " fault from a gap, or in one", streamsBelowRedundancy::getAsInt);
+    }
+
+    /**
+     * Also reports how far behind the task's coverage watermark is ({@code coverage-watermark-lag-ms}: now minus the
+     * oldest watermark of its last checkpoints) and how many checkpoints it wrote ({@code coverage-records-total}).
+     * Call once.
+     */
+    public void watchCoverage(java.util.function.LongSupplier oldestWatermark) {
+        measure("coverage-watermark-lag-ms", "Now minus the oldest coverage watermark of the task's streams, ms: how"
+                + " long ago their coverage was last proved (NaN before the first checkpoint)", () -> {
+                    long oldest = oldestWatermark.getAsLong();
+                    return oldest == Long.MIN_VALUE ? Double.NaN : Math.max(0, time.milliseconds() - oldest);
+                });
+        measure("coverage-records-total", "Coverage checkpoints written, one per followed stream per"
+                + " coverage.interval.ms", coverageRecords::get);
+    }
+
+    public void coverageRecords(int count) {
+        coverageRecords.addAndGet(count);
     }
 
     // ---- connections ----

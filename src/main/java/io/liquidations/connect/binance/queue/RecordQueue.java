@@ -85,6 +85,16 @@ public final class RecordQueue<T> {
         return batch;
     }
 
+    /** The oldest item, left in place; null when empty. */
+    public T peek() {
+        lock.lock();
+        try {
+            return items.peekFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Everything left, for a consumer that is shutting down and will not poll again. */
     public List<T> drainAll() {
         lock.lock();

@@ -22,6 +22,7 @@ public final class StreamGapRecords {
     public static final String DURATION_MS = "durationMs";
     public static final String REASON = "reason";
     public static final String DETAIL = "detail";
+    public static final String FROM_PRECISION = "fromPrecision";
     public static final String PARTITION_GAPS = "gaps";
     public static final String OFFSET_UNCOVERED_TO = "uncoveredTo";
 
@@ -35,6 +36,7 @@ public final class StreamGapRecords {
             .field(DURATION_MS, Schema.INT64_SCHEMA)
             .field(REASON, Schema.STRING_SCHEMA)
             .field(DETAIL, Schema.OPTIONAL_STRING_SCHEMA)
+            .field(FROM_PRECISION, SchemaBuilder.string().defaultValue(GapInterval.EXACT).build())
             .build();
 
     private final String topic;
@@ -59,7 +61,8 @@ public final class StreamGapRecords {
                 .put(UNCOVERED_TO, new Date(gap.toMillis()))
                 .put(DURATION_MS, gap.toMillis() - gap.fromMillis())
                 .put(REASON, gap.reason())
-                .put(DETAIL, gap.detail());
+                .put(DETAIL, gap.detail())
+                .put(FROM_PRECISION, gap.fromPrecision());
         return new SourceRecord(
                 Map.of(ForceOrderRecords.PARTITION_MARKET, market, PARTITION_GAPS, gap.group()),
                 Map.of(OFFSET_UNCOVERED_TO, gap.toMillis()),

@@ -96,6 +96,22 @@ public final class StreamClient implements AutoCloseable {
         return states;
     }
 
+    /**
+     * Per group: until when every liquidation of its streams has been received ({@code Long.MIN_VALUE} for a group not
+     * covered yet), and whether a leg covers it now. Safe from any thread.
+     */
+    public Map<String, GroupCoverage> coverage(long nowMillis) {
+        Map<String, GroupCoverage> coverage = new java.util.LinkedHashMap<>();
+        for (StreamGroup g : groups) {
+            coverage.put(g.name(), new GroupCoverage(g.streams(), g.frontier(nowMillis), g.coveringLegs() > 0));
+        }
+        return coverage;
+    }
+
+    /** @param receivedUntil see {@link #coverage} */
+    public record GroupCoverage(List<String> streams, long receivedUntil, boolean covered) {
+    }
+
     /** Streams whose group has fewer legs up than configured: covered, but one fault from a gap (or in one). */
     public int streamsBelowRedundancy() {
         int legs = Math.max(1, settings.connectionsPerStream());

@@ -76,7 +76,19 @@ final class StreamConnection {
     private ScheduledFuture<?> rotation;
     private long currentOpenedAtNanos;
     /** Whether {@link #current} delivers its streams: live, and not lost to a pause that lasted too long. */
-    private boolean covering;
+    private volatile boolean covering;
+    /**
+     * Since when what this leg delivers is uncertain: the earliest pause not yet caught up on, of its current socket
+     * or of one rotated out and still being read; 0 when certain. Read by the watermark, on another thread.
+     */
+    private volatile long uncertainSince;
+    /** Until when the leg delivered, when it last stopped covering. */
+    private volatile long coveredUntilMillis = Long.MIN_VALUE;
+    /**
+     * When the current socket last proved it delivers: its last text frame (data or canary), or without a canary its
+     * last frame of any kind (a pong). A socket delivers in order, so what was sent before it has arrived.
+     */
+    private volatile long deliveredUntil = Long.MIN_VALUE;
     /** Consecutive sockets that opened but never delivered a frame. */
     private int silentConnections;
     /** Whether any socket of this leg has ever delivered a frame. */
@@ -107,6 +119,40 @@ final class StreamConnection {
 
     boolean isRotating() {
         return replacement != null;
+    }
+
+    /**
+     * Until when this leg has delivered everything its streams carried: the last frame that proved delivery while it
+     * covers (no later than the start of a pause not yet caught up on), or where its coverage ended;
+     * {@code Long.MIN_VALUE} before it ever covered. Safe from any thread.
+     */
+    long frontier(long nowMillis) {
+        if (!covering) {
+            return coveredUntilMillis;
+        }
+        long uncertain = uncertainSince;
+        long delivered = Math.min(deliveredUntil, nowMillis);
+        return uncertain == 0 ? delivered : Math.min(uncertain, delivered);
+    }
+
+    /** A frame arrived on a socket of this leg: the current socket's delivery frontier moves. */
+    void frameArrived(Attempt on, long receivedAt, boolean text) {
+        if (on == current && (text || settings.liveness().canaryStream() == null)) {
+            deliveredUntil = receivedAt;
+        }
+    }
+
+    /** A socket of this leg paused, caught up, or left: the leg's uncertainty is the earliest of its sockets'. */
+    void uncertaintyChanged() {
+        long earliest = 0;
+        for (Attempt attempt : allAttempts()) {
+            StreamFrameHandler handler = attempt == replacement ? null : attempt.handler();
+            long since = handler == null ? 0 : handler.uncertainSinceMillis();
+            if (since != 0 && (earliest == 0 || since < earliest)) {
+                earliest = since;
+            }
+        }
+        uncertainSince = earliest;
     }
 
     void open() {
@@ -335,6 +381,7 @@ final class StreamConnection {
                 listener.onRotated(name);
                 closing.add(old);
                 old.handler().closeGracefully("rotated");
+                uncertaintyChanged();
                 return;
             }
             // The old socket died during the rotation: the replacement ends that outage like a reconnect would.
@@ -347,10 +394,14 @@ final class StreamConnection {
         coverageRegained();
     }
 
+    /**
+     * The group hears first, so that the gap it writes is queued before the watermark may move past it: a checkpoint
+     * read between the two would otherwise claim coverage the gap record does not yet stand for.
+     */
     private void coverageRegained() {
         if (!covering) {
-            covering = true;
             group.legCovering(this);
+            covering = true;
         }
     }
 
@@ -371,6 +422,7 @@ final class StreamConnection {
             log.warn("{}: reading paused by back-pressure for over {} ms; the exchange drops sockets that leave its"
                     + " pings unanswered this long, so its streams count as not covered since the pause", name,
                     settings.readPauseMaxMs());
+            coveredUntilMillis = pausedAtMillis;
             covering = false;
             group.legLost(this, pausedAtMillis, ReconnectReason.READ_PAUSED);
         }
@@ -391,11 +443,24 @@ final class StreamConnection {
      * @param coveredUntil until when (epoch ms) the socket delivered its streams
      */
     void onAttemptEnded(Attempt ended, Throwable cause, boolean opened, boolean delivered, long coveredUntil) {
-        if (closing.remove(ended) || closed) {
+        if (closing.remove(ended)) {
+            uncertaintyChanged();
+            return;
+        }
+        if (closed) {
             return;
         }
         cause = ProxyTunnels.explain(settings.proxy(), cause);
         ReconnectReason reason = ConnectionFailures.reconnectReason(cause, opened);
+        try {
+            attemptEnded(ended, cause, opened, delivered, coveredUntil, reason);
+        } finally {
+            uncertaintyChanged();
+        }
+    }
+
+    private void attemptEnded(Attempt ended, Throwable cause, boolean opened, boolean delivered, long coveredUntil,
+            ReconnectReason reason) {
         if (ended == replacement) {
             replacement = null;
             if (current != null && current.channel != null && current.channel.isActive()) {
@@ -411,6 +476,7 @@ final class StreamConnection {
             return; // superseded
         } else {
             if (covering) {
+                coveredUntilMillis = coveredUntil;
                 covering = false;
                 group.legLost(this, coveredUntil, reason);
             }

@@ -155,7 +155,13 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             }
             catchUpPingDue = false;
             ctx.channel().config().setAutoRead(false);
+            connection.uncertaintyChanged();
         }
+    }
+
+    /** Since when what this socket delivers is uncertain (a pause not yet caught up on); 0 when certain. */
+    long uncertainSinceMillis() {
+        return uncertainSinceMillis;
     }
 
     void resumeReading() {
@@ -250,6 +256,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         long receivedAt = System.currentTimeMillis();
         long previousFrameAt = lastFrameMillis;
         lastFrameMillis = receivedAt;
+        connection.frameArrived(attempt, receivedAt, frame instanceof TextWebSocketFrame);
         if (frame instanceof TextWebSocketFrame textFrame) {
             lastTextMillis = receivedAt;
             // Any frame proves that data flows, not only the canary's: the stall deadline starts again.
@@ -270,6 +277,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             if (uncertainSinceMillis != 0 && pausedAtMillis == 0 && sentAtNanos(pong.content()) - resumedAtNanos >= 0) {
                 // Everything the exchange sent before answering a ping sent since the resume has been read.
                 uncertainSinceMillis = 0;
+                connection.uncertaintyChanged();
                 if (reportedPausedTooLong) {
                     reportedPausedTooLong = false;
                     connection.onCaughtUp(attempt);

@@ -69,6 +69,19 @@ final class StreamGroup {
         }
     }
 
+    /**
+     * The group's coverage frontier: every liquidation of its streams published before it has been received — the
+     * furthest of its legs', since any leg covers. {@code Long.MIN_VALUE} before the group was ever covered. Safe
+     * from any thread.
+     */
+    long frontier(long nowMillis) {
+        long frontier = Long.MIN_VALUE;
+        for (StreamConnection leg : legs) {
+            frontier = Math.max(frontier, leg.frontier(nowMillis));
+        }
+        return frontier;
+    }
+
     /** Whether {@code leg} may start a rotation now: every other leg is up, and none is rotating. */
     boolean mayRotate(StreamConnection leg) {
         for (StreamConnection other : legs) {

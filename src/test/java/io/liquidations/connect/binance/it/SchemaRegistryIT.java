@@ -78,7 +78,8 @@ class SchemaRegistryIT {
      */
     private static final List<ExpectedSubject> SUBJECTS = List.of(
             new ExpectedSubject(TOPIC, Path.of("src", "main", "avro", "ForceOrder.avsc")),
-            new ExpectedSubject(GAPS_TOPIC, Path.of("src", "main", "avro", "StreamGap.avsc")));
+            new ExpectedSubject(GAPS_TOPIC, Path.of("src", "main", "avro", "StreamGap.avsc")),
+            new ExpectedSubject(TOPIC + ".coverage", Path.of("src", "main", "avro", "StreamCoverage.avsc")));
 
     private static ApicurioRegistry registry;
     private static FakeBinanceExchange exchange;

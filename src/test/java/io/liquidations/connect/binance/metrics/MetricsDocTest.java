@@ -25,6 +25,7 @@ class MetricsDocTest {
         try (ConnectorMetrics metrics = ConnectorMetrics.detached(new IngestCounters())) {
             metrics.watchQueue(() -> 0, 10);
             metrics.watchLegs(List.of(new StreamClient.LegState("group-1", 1, () -> true)), () -> 0);
+            metrics.watchCoverage(() -> Long.MIN_VALUE);
             for (MetricName name : ((OwnMetricsSink) metrics.sink()).metrics().metrics().keySet()) {
                 String prometheusName = "kafka_connect_plugins_" + name.name().replace('-', '_');
                 Set<String> labels = new TreeSet<>(Set.of("connector", "task"));
