@@ -1,0 +1,123 @@
+package io.liquidations.connect.binance.bench;
+
+import io.liquidations.connect.binance.exchange.ForceOrderEvents;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A liquidation cascade: {@code symbols} symbols each liquidating at Binance's maximum, one per symbol per second, for
+ * {@code seconds}, on the per-symbol streams of one connector (2 tasks, 200 streams per connection) and, the same
+ * events again, on the all-market stream of a second connector. Binance pushes at most one forceOrder per symbol per
+ * 1000 ms window; the generator sends each second's events in one burst at the start of the second (all symbols at
+ * once, the worst case for latency). Measures latency from frame receipt to broker acknowledgement and counts every
+ * record of both topics.
+ */
+final class CascadeBenchmark {
+    record Sizes(int symbols, int seconds) {
+        static final Sizes FULL = new Sizes(400, 60);
+        static final Sizes SMOKE = new Sizes(10, 2);
+    }
+
+    private static final long START = BenchmarkMain.EVENT_TIME_START;
+
+    private CascadeBenchmark() {
+    }
+
+    static BenchReport.Section run(BenchCluster cluster, FastExchange exchange, Sizes sizes) throws Exception {
+        List<String> symbols = ForceOrderEvents.symbols(sizes.symbols());
+        List<String> streams = symbols.stream().map(ForceOrderEvents::streamOf).toList();
+        String perSymbol = "bench-cascade-symbols";
+        String allMarket = "bench-cascade-all-market";
+        cluster.createTopic(perSymbol);
+        cluster.createTopic(allMarket);
+        AckTimes.TopicAcks perSymbolAcks = AckTimes.of(perSymbol);
+        AckTimes.TopicAcks allMarketAcks = AckTimes.of(allMarket);
+        int tasks = Math.min(2, symbols.size());
+        long put = System.currentTimeMillis();
+        cluster.deploy(perSymbol, BenchCluster.connectorConfig(Map.of("name", perSymbol,
+                "tasks.max", Integer.toString(tasks), "binance.ws.url", exchange.baseUrl(),
+                "symbols", String.join(",", symbols), "topic", perSymbol)), tasks);
+        cluster.deploy(allMarket, BenchCluster.connectorConfig(Map.of("name", allMarket, "tasks.max", "1",
+                "stream.mode", "all-market", "symbols", "", "binance.ws.url", exchange.baseUrl(),
+                "topic", allMarket)), 1);
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<String> all = new ArrayList<>(streams);
+        all.add(ForceOrderEvents.ALL_MARKET_STREAM);
+        while (exchange.allSubscribedAt(all, put) < 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        if (exchange.allSubscribedAt(all, put) < 0) {
+            throw new IllegalStateException("cascade: not every stream was subscribed within 30 s");
+        }
+        FrameSource perSymbolFrames = new FrameSource(symbols, false, START, 23);
+        FrameSource allMarketFrames = new FrameSource(symbols, true, START, 23);
+        // Which connection carries which symbol.
+        Map<FastExchange.Connection, List<Integer>> bySymbolConnection = new HashMap<>();
+        FastExchange.Connection allMarketConnection = null;
+        for (FastExchange.Connection c : exchange.connections()) {
+            if (c.streams().contains(ForceOrderEvents.ALL_MARKET_STREAM)) {
+                allMarketConnection = c;
+            }
+            for (int i = 0; i < streams.size(); i++) {
+                if (c.streams().contains(streams.get(i))) {
+                    bySymbolConnection.computeIfAbsent(c, k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        FastExchange.Connection allMarketConn = allMarketConnection;
+        int n = symbols.size();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int second = 0; second < sizes.seconds(); second++) {
+                long base = (long) second * n;
+                ticker.schedule(() -> {
+                    bySymbolConnection.forEach((c, indexes) -> {
+                        int[] idx = indexes.stream().mapToInt(Integer::intValue).toArray();
+                        long[] seqs = indexes.stream().mapToLong(i -> base + i).toArray();
+                        c.send(perSymbolFrames, idx, seqs);
+                    });
+                    int[] idx = new int[n];
+                    long[] seqs = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        idx[i] = i;
+                        seqs[i] = base + i;
+                    }
+                    allMarketConn.send(allMarketFrames, idx, seqs);
+                }, second * 1000L, TimeUnit.MILLISECONDS);
+            }
+            int expected = n * sizes.seconds();
+            EndToEndBenchmark.await(perSymbolAcks, expected, "cascade per-symbol");
+            EndToEndBenchmark.await(allMarketAcks, expected, "cascade all-market");
+        } finally {
+            ticker.shutdownNow();
+        }
+        int expected = n * sizes.seconds();
+        BenchCluster.Delivery perSymbolDelivery = cluster.readBack(perSymbol, START, expected, Duration.ofSeconds(60));
+        BenchCluster.Delivery allMarketDelivery = cluster.readBack(allMarket, START, expected, Duration.ofSeconds(60));
+        cluster.delete(perSymbol);
+        cluster.delete(allMarket);
+
+        BenchReport.Section section = new BenchReport.Section("cascade", "Cascade (" + n + " symbols × 1/s × "
+                + sizes.seconds() + " s, per-symbol and all-market)");
+        for (Object[] path : new Object[][] {{"per-symbol", perSymbolAcks, perSymbolDelivery},
+                {"all-market", allMarketAcks, allMarketDelivery}}) {
+            long[] latency = ((AckTimes.TopicAcks) path[1]).latencyMicros();
+            BenchCluster.Delivery delivery = (BenchCluster.Delivery) path[2];
+            section.figure(path[0] + " latency p50", Stats.percentile(latency, 50) / 1000, "ms", null, null)
+                    .detail("samples", latency.length);
+            section.figure(path[0] + " latency p99", Stats.percentile(latency, 99) / 1000, "ms", null, null);
+            section.figure(path[0] + " latency max", Stats.max(latency) / 1000, "ms", null, null);
+            section.figure(path[0] + " lost + duplicated", delivery.lost() + delivery.duplicated() + delivery.foreign(),
+                    "events", "0", delivery.exact()).detail("delivery", delivery);
+        }
+        section.detail("events per path", expected);
+        section.detail("connections", bySymbolConnection.size() + " per-symbol + 1 all-market");
+        return section;
+    }
+}

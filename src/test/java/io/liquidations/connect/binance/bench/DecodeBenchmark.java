@@ -1,0 +1,56 @@
+package io.liquidations.connect.binance.bench;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Frame text → {@code SourceRecord} (parse, map, Struct, headers) per event: the connector's streaming decoder against
+ * the Jackson tree-model baseline, on the same realistic frames, cycling through them so that neither branch
+ * prediction nor caches see one frame over and over. Run by {@link DecodeBenchmarkRunner}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class DecodeBenchmark {
+    @Param("1024")
+    public int frameCount;
+
+    private String[] frames;
+    private int next;
+    private ConnectorEntryPoints connector;
+    private JacksonTreeMapping baseline;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        frames = BenchFrames.realistic(frameCount, 42).toArray(String[]::new);
+        connector = new ConnectorEntryPoints("bench");
+        baseline = new JacksonTreeMapping("bench");
+    }
+
+    private String nextFrame() {
+        String frame = frames[next];
+        next = next + 1 == frames.length ? 0 : next + 1;
+        return frame;
+    }
+
+    @Benchmark
+    public List<SourceRecord> connector() {
+        return connector.toRecords(nextFrame(), 1_780_000_000_000L);
+    }
+
+    @Benchmark
+    public SourceRecord jacksonTree() throws IOException {
+        return baseline.toRecord(nextFrame(), 1_780_000_000_000L);
+    }
+}
