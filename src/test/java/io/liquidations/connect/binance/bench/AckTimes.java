@@ -117,17 +117,5 @@ public final class AckTimes implements ProducerInterceptor<byte[], byte[]> {
         public synchronized long[] latencyMicros() {
             return Arrays.copyOf(latencyMicros, latencies);
         }
-
-        /** Waits until {@code expected} acks arrived; false if the timeout passed first. */
-        public boolean await(int expected, long timeoutMs) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + timeoutMs;
-            while (count() < expected) {
-                if (System.currentTimeMillis() > deadline) {
-                    return false;
-                }
-                Thread.sleep(20);
-            }
-            return true;
-        }
     }
 }

@@ -20,7 +20,8 @@ import jdk.jfr.consumer.RecordingFile;
  * sampled allocations by allocating method. What docs/BENCHMARKS.md's profile findings are read from.
  */
 public final class JfrHotMethods {
-    private static final int TOP = 25;
+    private static final int TOP = 30;
+    private static final int TOP_INCLUSIVE = 90;
 
     private JfrHotMethods() {
     }
@@ -66,7 +67,7 @@ public final class JfrHotMethods {
             System.out.printf("%n=== %s: %d CPU samples%n-- self --%n", group, total);
             print(self.get(group), total, "samples");
             System.out.println("-- inclusive --");
-            print(inclusive.get(group), total, "samples");
+            print(inclusive.get(group), total, "samples", TOP_INCLUSIVE);
             if (allocation.containsKey(group)) {
                 long bytes = allocation.get(group).values().stream().mapToLong(Long::longValue).sum();
                 System.out.printf("-- allocation (sampled weight, %d MiB total) --%n", bytes >> 20);
@@ -76,7 +77,11 @@ public final class JfrHotMethods {
     }
 
     private static void print(Map<String, Long> counts, long total, String unit) {
-        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP)
+        print(counts, total, unit, TOP);
+    }
+
+    private static void print(Map<String, Long> counts, long total, String unit, int top) {
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
                 .forEach(e -> System.out.printf("%6.1f %%  %12d %s  %s%n", 100.0 * e.getValue() / total, e.getValue(),
                         unit, e.getKey()));
     }
