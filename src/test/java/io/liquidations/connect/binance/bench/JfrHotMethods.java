@@ -31,7 +31,29 @@ public final class JfrHotMethods {
         Map<String, Map<String, Long>> inclusive = new LinkedHashMap<>();
         Map<String, Map<String, Long>> allocation = new LinkedHashMap<>();
         Map<String, Long> samples = new HashMap<>();
-        for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
+        List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
+        // Connect renames its pool threads to task-thread-<connector>-<n> after JFR has noted their names: a task
+        // thread is told by what it runs instead.
+        Map<Long, String> taskThreads = new HashMap<>();
+        for (RecordedEvent event : events) {
+            if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null) {
+                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                    // poll() runs on the task thread only (commitRecord runs on the producer's I/O thread).
+                    String type = frame.getMethod().getType().getName();
+                    boolean poll = frame.getMethod().getName().equals("poll");
+                    String task = !poll ? null
+                            : type.equals("io.liquidations.connect.binance.BinanceLiquidationSourceTask")
+                                    ? "connector task thread"
+                                    : type.startsWith("io.liquidations.connect.binance.bench.PrebuiltRecordsConnector")
+                                            ? "do-nothing task thread" : null;
+                    if (task != null) {
+                        taskThreads.merge(event.getThread("sampledThread").getJavaThreadId(), task,
+                                (a, b) -> a.equals(b) ? a : "task threads of both");
+                    }
+                }
+            }
+        }
+        for (RecordedEvent event : events) {
             String type = event.getEventType().getName();
             boolean cpu = type.equals("jdk.ExecutionSample");
             boolean alloc = type.equals("jdk.ObjectAllocationSample");
@@ -43,7 +65,7 @@ public final class JfrHotMethods {
             if (thread == null || stack == null || stack.getFrames().isEmpty()) {
                 continue;
             }
-            String group = group(thread.getJavaName());
+            String group = taskThreads.getOrDefault(thread.getJavaThreadId(), group(thread.getJavaName()));
             List<RecordedFrame> frames = stack.getFrames();
             if (cpu) {
                 samples.merge(group, 1L, Long::sum);
