@@ -67,7 +67,7 @@ class BenchmarkSmokeIT {
                 positive(e2e, "plain KafkaProducer sustained rate"),
                 positive(e2e, "generator → do-nothing Netty reader"),
                 positive(e2e, "connector CPU per event (event loop + task thread + producer I/O)"),
-                positive(e2e, "RSS after the connector blast (same JVM)"),
+                positive(e2e, "RSS after the rounds (same JVM)"),
                 () -> assertEquals(paced, figure(e2e, "latency p50 at 1000/s").get("details").get("samples").asInt(),
                         "every paced event has its latency"),
                 () -> assertTrue(value(e2e, "latency p50 at 1000/s") <= value(e2e, "latency p99 at 1000/s")

@@ -9,9 +9,9 @@ import java.util.Map;
  * once a second, as on Binance) for {@code seconds}; the CPU its threads use, as a share of one core.
  */
 final class IdleBenchmark {
-    record Sizes(int streams, int seconds) {
-        static final Sizes FULL = new Sizes(200, 60);
-        static final Sizes SMOKE = new Sizes(20, 2);
+    record Sizes(int streams, int seconds, int settleMs) {
+        static final Sizes FULL = new Sizes(200, 60, 2_000);
+        static final Sizes SMOKE = new Sizes(20, 2, 200);
     }
 
     private IdleBenchmark() {
@@ -33,7 +33,7 @@ final class IdleBenchmark {
             throw new IllegalStateException("idle: only " + exchange.subscribedCount(streams, put) + " of "
                     + streams.size() + " streams subscribed");
         }
-        Thread.sleep(2_000); // past the connection's start-up work
+        Thread.sleep(sizes.settleMs()); // past the connection's start-up work
         ThreadCpu before = ThreadCpu.snapshot();
         Thread.sleep(sizes.seconds() * 1000L);
         ThreadCpu after = ThreadCpu.snapshot();

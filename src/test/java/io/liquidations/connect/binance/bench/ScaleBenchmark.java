@@ -23,9 +23,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the connector does not know are ignored by Connect.
  */
 final class ScaleBenchmark {
-    record Sizes(List<Integer> streams, int tasks, int idleSeconds) {
-        static final Sizes FULL = new Sizes(List.of(100, 1000, 4000), 5, 10);
-        static final Sizes SMOKE = new Sizes(List.of(10, 40), 2, 1);
+    record Sizes(List<Integer> streams, int tasks, int idleSeconds, int settleMs) {
+        static final Sizes FULL = new Sizes(List.of(100, 1000, 4000), 5, 10, 1_000);
+        static final Sizes SMOKE = new Sizes(List.of(10, 40), 2, 1, 200);
     }
 
     private ScaleBenchmark() {
@@ -87,7 +87,7 @@ final class ScaleBenchmark {
         long subscribeMs = subscribedAt - put;
         int tasks = Math.min(sizes.tasks(), n);
         cluster.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(name, tasks, name);
-        Thread.sleep(1_000);
+        Thread.sleep(sizes.settleMs());
         long coverageBefore = recordsIn(cluster, name + ".coverage");
         ThreadCpu idleFrom = ThreadCpu.snapshot();
         Thread.sleep(sizes.idleSeconds() * 1000L);
