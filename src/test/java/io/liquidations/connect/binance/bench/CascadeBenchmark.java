@@ -40,12 +40,17 @@ final class CascadeBenchmark {
         AckTimes.TopicAcks allMarketAcks = AckTimes.of(allMarket);
         int tasks = Math.min(2, symbols.size());
         long put = System.currentTimeMillis();
-        cluster.deploy(perSymbol, BenchCluster.connectorConfig(Map.of("name", perSymbol,
+        Map<String, String> extra = ScaleBenchmark.extraSettings("bench.cascade.extra");
+        Map<String, String> perSymbolConfig = new HashMap<>(Map.of("name", perSymbol,
                 "tasks.max", Integer.toString(tasks), "binance.ws.url", exchange.baseUrl(),
-                "symbols", String.join(",", symbols), "topic", perSymbol)), tasks);
-        cluster.deploy(allMarket, BenchCluster.connectorConfig(Map.of("name", allMarket, "tasks.max", "1",
+                "symbols", String.join(",", symbols), "topic", perSymbol));
+        perSymbolConfig.putAll(extra);
+        Map<String, String> allMarketConfig = new HashMap<>(Map.of("name", allMarket, "tasks.max", "1",
                 "stream.mode", "all-market", "symbols", "", "binance.ws.url", exchange.baseUrl(),
-                "topic", allMarket)), 1);
+                "topic", allMarket));
+        allMarketConfig.putAll(extra);
+        cluster.deploy(perSymbol, BenchCluster.connectorConfig(perSymbolConfig), tasks);
+        cluster.deploy(allMarket, BenchCluster.connectorConfig(allMarketConfig), 1);
         long deadline = System.currentTimeMillis() + 30_000;
         List<String> all = new ArrayList<>(streams);
         all.add(ForceOrderEvents.ALL_MARKET_STREAM);
@@ -117,6 +122,7 @@ final class CascadeBenchmark {
                     "events", "0", delivery.exact()).detail("delivery", delivery);
         }
         section.detail("events per path", expected);
+        section.detail("extra connector settings", extra.isEmpty() ? "none" : extra);
         section.detail("connections", bySymbolConnection.size() + " per-symbol + 1 all-market");
         return section;
     }

@@ -31,12 +31,21 @@ public final class ConnectorEntryPoints {
 
     /** What the task makes of one frame: one record per liquidation in it (none for a canary or a reply). */
     public List<SourceRecord> toRecords(String frameText, long receivedAtMillis) {
-        DecodedFrame frame;
+        return toRecords(decode(frameText), receivedAtMillis);
+    }
+
+    /** The first half alone: frame text → the decoder's result (parse, no Connect data). */
+    public Object decode(String frameText) {
         try {
-            frame = decoder.decode(frameText);
+            return decoder.decode(frameText);
         } catch (MalformedFrameException e) {
             throw new IllegalArgumentException("benchmark frame is malformed: " + e.getMessage(), e);
         }
+    }
+
+    /** The second half alone: a {@link #decode} result → records (Struct, headers, partition, offset). */
+    public List<SourceRecord> toRecords(Object decoded, long receivedAtMillis) {
+        DecodedFrame frame = (DecodedFrame) decoded;
         if (!(frame instanceof DecodedFrame.Liquidations liquidations)) {
             return List.of();
         }

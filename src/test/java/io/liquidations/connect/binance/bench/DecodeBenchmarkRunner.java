@@ -64,6 +64,14 @@ public final class DecodeBenchmarkRunner {
         section.figure("Jackson tree baseline ns/event", baseline[0], "ns", null, null)
                 .detail("± (99.9 % CI)", baseline[1]);
         section.figure("speed-up over baseline", speedup, "×", "≥ 3×", speedup >= 3);
+        double[] parse = byName.get("connectorParseOnly");
+        double[] record = byName.get("connectorRecordOnly");
+        if (parse != null && record != null) {
+            section.figure("of which parse (frame → event)", parse[0], "ns", null, null)
+                    .detail("allocation B", parse[2]);
+            section.figure("of which record building (event → SourceRecord)", record[0], "ns", null, null)
+                    .detail("allocation B", record[2]);
+        }
         section.figure("connector allocation/event", connector[2], "B", null, null);
         section.figure("baseline allocation/event", baseline[2], "B", null, null);
         section.detail("jmh", Map.of("forks", sizes.forks(), "warmups", sizes.warmups(), "iterations",

@@ -31,13 +31,14 @@ final class ScaleBenchmark {
     private ScaleBenchmark() {
     }
 
-    static Map<String, String> extraSettings() {
+    /** Connector settings from a system property written {@code k=v;k=v}. */
+    static Map<String, String> extraSettings(String property) {
         Map<String, String> extra = new LinkedHashMap<>();
-        String spec = System.getProperty("bench.scale.extra", "").trim();
+        String spec = System.getProperty(property, "").trim();
         for (String pair : spec.isEmpty() ? new String[0] : spec.split(";")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("bench.scale.extra must be k=v;k=v, not '" + pair + "'");
+                throw new IllegalArgumentException(property + " must be k=v;k=v, not '" + pair + "'");
             }
             extra.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
@@ -45,7 +46,7 @@ final class ScaleBenchmark {
     }
 
     static BenchReport.Section run(BenchCluster cluster, FastExchange exchange, Sizes sizes) throws Exception {
-        Map<String, String> extra = extraSettings();
+        Map<String, String> extra = extraSettings("bench.scale.extra");
         BenchReport.Section section = new BenchReport.Section("scale",
                 "Scale (" + sizes.tasks() + " tasks" + (extra.isEmpty() ? "" : ", " + extra) + ")");
         for (int n : sizes.streams()) {
