@@ -30,7 +30,7 @@ public final class BenchReport {
     }
 
     public synchronized void add(Section section) {
-        sections.add(section);
+        sections.add(section.finished());
     }
 
     public synchronized List<Section> sections() {
@@ -55,6 +55,13 @@ public final class BenchReport {
         public Section(String id, String title) {
             this.id = id;
             this.title = title;
+            details.put("load average when it started", loadAverage());
+        }
+
+        /** Call when the benchmark is done: with the load at its start, it says how busy the machine was. */
+        public Section finished() {
+            details.put("load average when it ended", loadAverage());
+            return this;
         }
 
         public Figure figure(String name, double value, String unit, String goal, Boolean met) {
@@ -165,6 +172,16 @@ public final class BenchReport {
         m.put("loadAverage", String.format(Locale.ROOT, "%.2f",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         return m;
+    }
+
+    /** 1-, 5- and 15-minute load averages: other builds on the machine show up here. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static String readFirst(String file, String key) {
