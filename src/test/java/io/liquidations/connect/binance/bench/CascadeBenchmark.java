@@ -106,8 +106,9 @@ final class CascadeBenchmark {
                     .detail("samples", latency.length);
             section.figure(path[0] + " latency p99", Stats.percentile(latency, 99) / 1000, "ms", null, null);
             section.figure(path[0] + " latency max", Stats.max(latency) / 1000, "ms", null, null)
-                    .detail("per-second bursts: median of their max ms", Stats.percentile(burstMax(latency, n), 50) / 1000)
-                    .detail("slowest bursts' max ms", slowest(burstMax(latency, n), 5));
+                    .detail("per-second bursts: median of their max ms",
+                            Stats.percentile(Stats.windowMax(latency, n), 50) / 1000)
+                    .detail("slowest bursts' max ms", Stats.slowest(Stats.windowMax(latency, n), 5));
             section.figure(path[0] + " lost + duplicated", delivery.lost() + delivery.duplicated() + delivery.foreign(),
                     "events", "0", delivery.exact()).detail("delivery", delivery);
         }
@@ -146,19 +147,5 @@ final class CascadeBenchmark {
         } finally {
             ticker.shutdownNow();
         }
-    }
-
-    /** The worst latency of each second's burst (acks come in burst order: n per burst). */
-    private static long[] burstMax(long[] latency, int n) {
-        long[] max = new long[(latency.length + n - 1) / n];
-        for (int i = 0; i < latency.length; i++) {
-            max[i / n] = Math.max(max[i / n], latency[i]);
-        }
-        return max;
-    }
-
-    private static List<Double> slowest(long[] values, int k) {
-        return java.util.Arrays.stream(values).boxed().sorted(java.util.Comparator.reverseOrder()).limit(k)
-                .map(v -> v / 1000.0).toList();
     }
 }

@@ -27,7 +27,9 @@ public class DecodeBenchmark {
     public int frameCount;
 
     private String[] frames;
+    private byte[][] frameBytes;
     private Object[] decoded;
+    private final com.fasterxml.jackson.core.JsonFactory json = new com.fasterxml.jackson.core.JsonFactory();
     private int next;
     private ConnectorEntryPoints connector;
     private JacksonTreeMapping baseline;
@@ -37,6 +39,10 @@ public class DecodeBenchmark {
         frames = BenchFrames.realistic(frameCount, 42).toArray(String[]::new);
         connector = new ConnectorEntryPoints("bench");
         baseline = new JacksonTreeMapping("bench");
+        frameBytes = new byte[frames.length][];
+        for (int i = 0; i < frames.length; i++) {
+            frameBytes[i] = frames[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         decoded = new Object[frames.length];
         for (int i = 0; i < frames.length; i++) {
             decoded[i] = connector.decode(frames[i]);
@@ -66,6 +72,38 @@ public class DecodeBenchmark {
         Object event = decoded[next];
         next = next + 1 == frames.length ? 0 : next + 1;
         return connector.toRecords(event, 1_780_000_000_000L);
+    }
+
+    /**
+     * Evidence for a profile finding, not the connector: Jackson's streaming parser walking a frame and taking
+     * every value's text, as the decoder does, from the String the connector gets today...
+     */
+    @Benchmark
+    public int jacksonScanFromString() throws IOException {
+        return scan(json.createParser(nextFrame()));
+    }
+
+    /** ...and from the frame's UTF-8 bytes, which is what the socket delivers. */
+    @Benchmark
+    public int jacksonScanFromBytes() throws IOException {
+        byte[] bytes = frameBytes[next];
+        next = next + 1 == frames.length ? 0 : next + 1;
+        return scan(json.createParser(bytes));
+    }
+
+    private static int scan(com.fasterxml.jackson.core.JsonParser parser) throws IOException {
+        int length = 0;
+        try (parser) {
+            com.fasterxml.jackson.core.JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    length += parser.getText().length();
+                } else if (token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+                    length += (int) parser.getLongValue();
+                }
+            }
+        }
+        return length;
     }
 
     @Benchmark

@@ -32,4 +32,19 @@ final class Stats {
         long span = ackNanos[to] - ackNanos[from];
         return span <= 0 ? Double.NaN : (to - from) / (span / 1e9);
     }
+
+    /** The largest sample of each consecutive window of {@code size} samples (a second's acks, a burst). */
+    static long[] windowMax(long[] samples, int size) {
+        long[] max = new long[(samples.length + size - 1) / size];
+        for (int i = 0; i < samples.length; i++) {
+            max[i / size] = Math.max(max[i / size], samples[i]);
+        }
+        return max;
+    }
+
+    /** The {@code k} largest, in ms, from µs samples. */
+    static java.util.List<Double> slowest(long[] micros, int k) {
+        return Arrays.stream(micros).boxed().sorted(java.util.Comparator.reverseOrder()).limit(k)
+                .map(v -> v / 1000.0).toList();
+    }
 }
