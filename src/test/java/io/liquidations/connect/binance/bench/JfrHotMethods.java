@@ -125,6 +125,9 @@ public final class JfrHotMethods {
         if (thread.startsWith("kafka-producer-network-thread | connector-producer-bench-e2e-")) {
             return "connector producer I/O";
         }
+        if (thread.contains("jmh-worker")) {
+            return "JMH benchmark thread";
+        }
         if (thread.startsWith("bench-exchange")) {
             return "generator";
         }
