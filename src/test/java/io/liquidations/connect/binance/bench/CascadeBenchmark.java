@@ -31,6 +31,8 @@ final class CascadeBenchmark {
     }
 
     static BenchReport.Section run(BenchCluster cluster, FastExchange exchange, Sizes sizes) throws Exception {
+        BenchReport.Section section = new BenchReport.Section("cascade", "Cascade (" + sizes.symbols()
+                + " symbols × 1/s × " + sizes.seconds() + " s, per-symbol and all-market)");
         List<String> symbols = ForceOrderEvents.symbols(sizes.symbols());
         List<String> streams = symbols.stream().map(ForceOrderEvents::streamOf).toList();
         String perSymbol = "bench-cascade-symbols";
@@ -96,8 +98,6 @@ final class CascadeBenchmark {
         cluster.delete(perSymbol);
         cluster.delete(allMarket);
 
-        BenchReport.Section section = new BenchReport.Section("cascade", "Cascade (" + n + " symbols × 1/s × "
-                + sizes.seconds() + " s, per-symbol and all-market)");
         for (Object[] path : new Object[][] {{"per-symbol", perSymbolAcks, perSymbolDelivery},
                 {"all-market", allMarketAcks, allMarketDelivery}}) {
             long[] latency = ((AckTimes.TopicAcks) path[1]).latencyMicros();

@@ -18,6 +18,8 @@ final class IdleBenchmark {
     }
 
     static BenchReport.Section run(BenchCluster cluster, FastExchange exchange, Sizes sizes) throws Exception {
+        BenchReport.Section section = new BenchReport.Section("idle",
+                "Idle (" + sizes.streams() + " streams, no traffic, " + sizes.seconds() + " s)");
         String name = "bench-idle";
         List<String> symbols = ForceOrderEvents.symbols(sizes.streams());
         List<String> streams = symbols.stream().map(ForceOrderEvents::streamOf).toList();
@@ -45,8 +47,6 @@ final class IdleBenchmark {
         cluster.delete(name);
 
         double share = (io + task) / wall * 100;
-        BenchReport.Section section = new BenchReport.Section("idle",
-                "Idle (" + sizes.streams() + " streams, no traffic, " + sizes.seconds() + " s)");
         section.figure("task CPU (event loop + task thread)", share, "% of a core", "< 1 %", share < 1)
                 .detail("event loop ms", io / 1e6).detail("task thread ms", task / 1e6);
         section.figure("task's producer I/O thread", producer / wall * 100, "% of a core", null, null);
