@@ -51,7 +51,8 @@ public final class AckTimes implements ProducerInterceptor<byte[], byte[]> {
             return;
         }
         if (exception != null) {
-            acks.failed();
+            // Connect's producer retries until delivered (unbounded delivery timeout): a failure here is not
+            // final, and a record that never arrives shows up as lost in the read-back.
             return;
         }
         Instant now = Instant.now();
@@ -83,7 +84,6 @@ public final class AckTimes implements ProducerInterceptor<byte[], byte[]> {
         private long[] latencyMicros = new long[1 << 16];
         private int count;
         private int latencies;
-        private long failed;
 
         synchronized void acked(long nanos, long latency) {
             if (count == ackNanos.length) {
@@ -98,16 +98,8 @@ public final class AckTimes implements ProducerInterceptor<byte[], byte[]> {
             }
         }
 
-        synchronized void failed() {
-            failed++;
-        }
-
         public synchronized int count() {
             return count;
-        }
-
-        public synchronized long failedCount() {
-            return failed;
         }
 
         public synchronized long[] ackNanos() {
