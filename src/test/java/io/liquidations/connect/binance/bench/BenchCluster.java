@@ -40,8 +40,16 @@ public final class BenchCluster implements AutoCloseable {
             "value.converter.decimal.format", "NUMERIC");
 
     private final EmbeddedConnectCluster connect;
+    private final Map<String, String> connectorDefaults;
 
-    public BenchCluster(String name) {
+    /**
+     * @param connectorDefaults settings every deployed Binance connector gets before its own; the smoke run gives
+     *     its connectors their own connection-attempt budget (5 per second, 299 rather than 300 per 5 minutes:
+     *     budgets are shared per setting in the JVM), so that other integration tests in the same JVM that spent
+     *     the default budget cannot hold its connections back
+     */
+    public BenchCluster(String name, Map<String, String> connectorDefaults) {
+        this.connectorDefaults = Map.copyOf(connectorDefaults);
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put(WorkerConfig.PLUGIN_DISCOVERY_CONFIG, "service_load");
         workerProps.put("producer." + ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, AckTimes.class.getName());
@@ -65,9 +73,10 @@ public final class BenchCluster implements AutoCloseable {
     }
 
     /** The connector's config users deploy (config/binance-liquidations.json) with the benchmark's settings on top. */
-    static Map<String, String> connectorConfig(Map<String, String> overrides) {
+    Map<String, String> connectorConfig(Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>(ConnectClusterSupport.deployedConfig(Map.of()));
         config.putAll(CONVERTERS);
+        config.putAll(connectorDefaults);
         config.put("connector.class", ConnectorEntryPoints.connectorClass());
         config.putAll(overrides);
         return config;

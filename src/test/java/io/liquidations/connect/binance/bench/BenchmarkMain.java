@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -63,7 +64,10 @@ public final class BenchmarkMain {
         needCluster.remove("decode");
         if (!needCluster.isEmpty()) {
             log("starting the broker and the Connect worker");
-            try (BenchCluster cluster = new BenchCluster("bench"); FastExchange exchange = new FastExchange()) {
+            Map<String, String> connectorDefaults = smoke
+                    ? Map.of("connection.attempts.per.five.minutes", "299") : Map.of();
+            try (BenchCluster cluster = new BenchCluster("bench", connectorDefaults);
+                    FastExchange exchange = new FastExchange()) {
                 if (only.contains("e2e")) {
                     log("end to end");
                     report.add(new EndToEndBenchmark(cluster, exchange, smoke ? EndToEndBenchmark.Sizes.SMOKE

@@ -52,8 +52,8 @@ final class CascadeBenchmark {
                 "stream.mode", "all-market", "symbols", "", "binance.ws.url", exchange.baseUrl(),
                 "topic", allMarket));
         allMarketConfig.putAll(extra);
-        cluster.deploy(perSymbol, BenchCluster.connectorConfig(perSymbolConfig), tasks);
-        cluster.deploy(allMarket, BenchCluster.connectorConfig(allMarketConfig), 1);
+        cluster.deploy(perSymbol, cluster.connectorConfig(perSymbolConfig), tasks);
+        cluster.deploy(allMarket, cluster.connectorConfig(allMarketConfig), 1);
         long deadline = System.currentTimeMillis() + 30_000;
         List<String> all = new ArrayList<>(streams);
         all.add(ForceOrderEvents.ALL_MARKET_STREAM);

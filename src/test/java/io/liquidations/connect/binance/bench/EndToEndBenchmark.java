@@ -165,7 +165,7 @@ final class EndToEndBenchmark {
         long put = System.currentTimeMillis();
         String connectorTopic = "bench-e2e-connector";
         cluster.createTopic(connectorTopic);
-        cluster.deploy(name, BenchCluster.connectorConfig(Map.of(
+        cluster.deploy(name, cluster.connectorConfig(Map.of(
                 "name", name,
                 "tasks.max", "1",
                 "binance.ws.url", exchange.baseUrl(),

@@ -25,7 +25,7 @@ final class IdleBenchmark {
         List<String> streams = symbols.stream().map(ForceOrderEvents::streamOf).toList();
         cluster.createTopic(name);
         long put = System.currentTimeMillis();
-        cluster.deploy(name, BenchCluster.connectorConfig(Map.of("name", name, "tasks.max", "1",
+        cluster.deploy(name, cluster.connectorConfig(Map.of("name", name, "tasks.max", "1",
                 "binance.ws.url", exchange.baseUrl(), "symbols", String.join(",", symbols), "topic", name)), 1);
         long deadline = System.currentTimeMillis() + 30_000;
         while (exchange.allSubscribedAt(streams, put) < 0 && System.currentTimeMillis() < deadline) {

@@ -69,7 +69,7 @@ final class ScaleBenchmark {
                 "tasks.max", Integer.toString(sizes.tasks()), "binance.ws.url", exchange.baseUrl(),
                 "symbols", String.join(",", symbols), "topic", name));
         overrides.putAll(extra);
-        Map<String, String> config = BenchCluster.connectorConfig(overrides);
+        Map<String, String> config = cluster.connectorConfig(overrides);
         long heapBefore = BenchCluster.retainedHeap();
         ThreadCpu threadsBefore = ThreadCpu.snapshot();
         long handshakesBefore = exchange.handshakes();
