@@ -1,6 +1,7 @@
 package io.liquidations.connect.binance.coverage;
 
 import io.liquidations.connect.binance.record.StreamCoverageRecords;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,13 +26,20 @@ public final class PreviousCoverage {
     public static Map<String, StreamEnd> of(Collection<String> streams, String market, OffsetStorageReader offsets,
             CoverageLedger ledger) {
         Map<String, StreamEnd> ends = new HashMap<>(committed(streams, market, offsets));
-        ledger.takeEnded(streams).forEach((stream, exact) -> {
+        int withCheckpoint = ends.size();
+        Map<String, Long> exactEnds = ledger.takeEnded(streams);
+        exactEnds.forEach((stream, exact) -> {
             StreamEnd committed = ends.get(stream);
             // A ledger entry older than the committed checkpoint is stale: the stream ran elsewhere since.
             if (committed == null || exact >= committed.endedAt()) {
                 ends.put(stream, new StreamEnd(exact, 0));
             }
         });
+        // Which of these a restart's gap rests on is what an operator asks first when one looks wrong.
+        log.info("Previous coverage of {} streams: {} with a committed checkpoint, {} with an exact end in this"
+                + " worker, {} never followed; earliest end {}", streams.size(), withCheckpoint, exactEnds.size(),
+                streams.size() - ends.size(), ends.values().stream().map(end -> Instant.ofEpochMilli(end.endedAt()))
+                        .min(Instant::compareTo).orElse(null));
         return ends;
     }
 

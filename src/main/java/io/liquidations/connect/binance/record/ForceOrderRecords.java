@@ -54,7 +54,7 @@ public final class ForceOrderRecords {
     }
 
     public static Map<String, String> sourcePartition(String market, String symbol) {
-        return Map.of(PARTITION_MARKET, market, PARTITION_SYMBOL, symbol);
+        return SourcePartitions.of(PARTITION_MARKET, market, PARTITION_SYMBOL, symbol);
     }
 
     /** @throws DataException when a decimal does not fit the schema; it is never rounded to fit */

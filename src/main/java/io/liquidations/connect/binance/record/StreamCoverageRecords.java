@@ -55,7 +55,7 @@ public final class StreamCoverageRecords {
 
     /** The source partition of {@code stream}'s coverage: where its committed checkpoint is read back. */
     public static Map<String, String> sourcePartition(String market, String stream) {
-        return Map.of(ForceOrderRecords.PARTITION_MARKET, market, PARTITION_STREAM, stream);
+        return SourcePartitions.of(ForceOrderRecords.PARTITION_MARKET, market, PARTITION_STREAM, stream);
     }
 
     public Map<String, String> sourcePartition(String stream) {

@@ -64,7 +64,7 @@ public final class StreamGapRecords {
                 .put(DETAIL, gap.detail())
                 .put(FROM_PRECISION, gap.fromPrecision());
         return new SourceRecord(
-                Map.of(ForceOrderRecords.PARTITION_MARKET, market, PARTITION_GAPS, gap.group()),
+                SourcePartitions.of(ForceOrderRecords.PARTITION_MARKET, market, PARTITION_GAPS, gap.group()),
                 Map.of(OFFSET_UNCOVERED_TO, gap.toMillis()),
                 topic, null,
                 Schema.STRING_SCHEMA, market,
