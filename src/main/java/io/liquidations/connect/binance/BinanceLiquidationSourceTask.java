@@ -6,6 +6,7 @@ import io.liquidations.connect.binance.config.LiquidationTaskConfig;
 import io.liquidations.connect.binance.config.StreamMode;
 import io.liquidations.connect.binance.coverage.CoverageCheckpoints;
 import io.liquidations.connect.binance.coverage.CoverageLedger;
+import io.liquidations.connect.binance.coverage.FirstCheckpointGate;
 import io.liquidations.connect.binance.coverage.PreviousCoverage;
 import io.liquidations.connect.binance.coverage.StreamEnd;
 import io.liquidations.connect.binance.dedup.LiquidationDeduplicator;
@@ -40,6 +41,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,7 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     private LiquidationPipeline pipeline;
     private CoverageLedger ledger;
     private CoverageCheckpoints checkpoints;
+    private FirstCheckpointGate firstCheckpoints;
     private int maxBatchSize;
 
     public BinanceLiquidationSourceTask() {
@@ -105,19 +108,21 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         Map<String, List<String>> groups = streamGroups(config, connector + "/task-" + taskId);
         groups.forEach(pipeline::follow);
         List<String> streams = groups.values().stream().flatMap(List::stream).toList();
-        Map<String, StreamEnd> previousEnds = PreviousCoverage.of(streams, config.market(),
-                context == null ? null : context.offsetStorageReader(), ledger);
+        long followedSince = System.currentTimeMillis();
+        OffsetStorageReader offsets = context == null ? null : context.offsetStorageReader();
+        Map<String, StreamEnd> previousEnds = PreviousCoverage.of(streams, config.market(), offsets, ledger);
         pipeline.expectPreviousEnds(previousEnds);
         checkpoints = new CoverageCheckpoints(new StreamCoverageRecords(config.coverageTopic(), connector,
-                config.market()), config.coverageIntervalMs(), previousEnds);
+                config.market()), config.coverageIntervalMs(), previousEnds, followedSince);
         metrics.watchCoverage(checkpoints::oldestWatermark);
         takeOverWhatAStoppedTaskLeft(config, groups);
         client = new StreamClient(clientSettings(config, resolver), pipeline);
+        firstCheckpoints = new FirstCheckpointGate(config.market(), offsets, previousEnds.keySet());
+        Map<String, List<String>> connectNow = firstCheckpoints.admit(groups, followedSince);
         log.info("Following {} streams over {} groups of {} connections each to {}",
                 groups.values().stream().mapToInt(List::size).sum(), groups.size(), config.connectionsPerStream(),
                 config.webSocketUrl());
-        client.start(groups);
-        metrics.watchLegs(client.legs(), client::streamsBelowRedundancy);
+        metrics.watchLegs(client.start(connectNow), client::streamsBelowRedundancy);
     }
 
     /**
@@ -164,6 +169,7 @@ public class BinanceLiquidationSourceTask extends SourceTask {
             // What arrived before a fatal failure is delivered before the failure is reported.
             errors.throwIfFailed();
         }
+        connectWhatIsNoLongerHeld();
         if (!errors.hasFatal()) {
             // Once failed, coverage is not proved any further: what failed the task must stay after the watermark.
             List<SourceRecord> due = checkpoints.due(System.currentTimeMillis(), groupCoverage(), notYetInKafka(),
@@ -174,6 +180,17 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         return records.isEmpty() ? null : records;
     }
 
+    /** Streams followed for the first time connect once their first checkpoint is committed. */
+    private void connectWhatIsNoLongerHeld() {
+        if (firstCheckpoints.holding()) {
+            Map<String, List<String>> released = firstCheckpoints.released(System.currentTimeMillis());
+            if (!released.isEmpty()) {
+                log.info("The first coverage checkpoints of {} groups are committed: connecting them", released.size());
+                metrics.watchLegs(client.start(released));
+            }
+        }
+    }
+
     /** The worker committed offsets: how often it does bounds how stale the coverage a crash leaves can be. */
     @Override
     public void commit() {
@@ -182,9 +199,14 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         }
     }
 
+    /** The coverage of every group: connected ones as the stream layer sees them, held ones not covered yet. */
     private List<CoverageCheckpoints.Group> groupCoverage() {
-        return client.coverage(System.currentTimeMillis()).values().stream()
-                .map(g -> new CoverageCheckpoints.Group(g.streams(), g.receivedUntil(), g.covered())).toList();
+        List<CoverageCheckpoints.Group> coverage = new ArrayList<>();
+        client.coverage(System.currentTimeMillis()).values().forEach(
+                g -> coverage.add(new CoverageCheckpoints.Group(g.streams(), g.receivedUntil(), g.covered())));
+        firstCheckpoints.held().values().forEach(
+                streams -> coverage.add(new CoverageCheckpoints.Group(streams, Long.MIN_VALUE, false)));
+        return coverage;
     }
 
     /** Per stream, the earliest of what the worker took but Kafka has not acknowledged. */

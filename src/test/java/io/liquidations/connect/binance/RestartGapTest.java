@@ -98,6 +98,75 @@ class RestartGapTest {
         assertEquals("at-most-" + bound + "-ms-early", gap.getString(StreamGapRecords.FROM_PRECISION));
     }
 
+    /**
+     * Connect commits offsets every {@code offset.flush.interval.ms}: a task killed before its first commit leaves no
+     * checkpoint at all, and its successor cannot tell its streams from streams never followed. So a stream never
+     * followed before is only connected once its first checkpoint is committed: whatever a kill then leaves, the
+     * successor finds where the stream's following began and reports the gap from there.
+     */
+    @Test
+    void aStreamFollowedForTheFirstTimeIsConnectedOnlyOnceItsFirstCheckpointIsCommitted() throws Exception {
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.builder()
+                .markPriceInterval(java.time.Duration.ofMillis(50)).start());
+        io.liquidations.connect.binance.coverage.CommittedOffsets committed =
+                new io.liquidations.connect.binance.coverage.CommittedOffsets();
+        BinanceLiquidationSourceTask first = harness.start(exchange, Map.of("name", "killed-early",
+                "symbols", "BTCUSDT", "coverage.interval.ms", "200"),
+                io.liquidations.connect.binance.stream.HostResolver.SYSTEM, new WorkerContext(committed));
+        // The worker acknowledges what it takes but is killed before its first offset commit.
+        pollAcknowledging(first, 1_500, null);
+        long killedAt = System.currentTimeMillis();
+        first.stop();
+        SentForceOrder whileNobodyRuns = new ForceOrderEvents(9).next("BTCUSDT");
+        exchange.emit(whileNobodyRuns.stream(), whileNobodyRuns.toJson());
+        long emittedAt = System.currentTimeMillis();
+
+        BinanceLiquidationSourceTask second = harness.start(exchange, Map.of("name", "successor",
+                "symbols", "BTCUSDT", "coverage.interval.ms", "200"),
+                io.liquidations.connect.binance.stream.HostResolver.SYSTEM, new WorkerContext(committed));
+        List<SourceRecord> gaps = new ArrayList<>(pollAcknowledging(second, 1_000, null));
+        int connectedBeforeACommit = exchange.connections().size();
+        // Now its worker commits.
+        gaps.addAll(pollAcknowledging(second, 1_500, committed));
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT), "connected once its checkpoint is committed");
+
+        long firstOpened = exchange.connections().get(0).openedAt().toEpochMilli();
+        boolean judged = emittedAt >= firstOpened;
+        List<Struct> gapRecords = gaps.stream().filter(r -> !TaskHarness.isCoverage(r)).map(r -> (Struct) r.value())
+                .toList();
+        boolean inAGap = gapRecords.stream().anyMatch(g -> ((Date) g.get(StreamGapRecords.UNCOVERED_FROM)).getTime() <= emittedAt
+                        && emittedAt <= ((Date) g.get(StreamGapRecords.UNCOVERED_TO)).getTime());
+        assertTrue(!judged || inAGap, "the liquidation published at " + emittedAt + ", after the stream was first"
+                + " connected at " + firstOpened + " and after its task was killed at " + killedAt
+                + ", is neither delivered nor inside a gap: " + gapRecords);
+        assertEquals(0, connectedBeforeACommit, "connections opened before a checkpoint was committed");
+    }
+
+    /**
+     * Polls for {@code ms}, acknowledging every record as Kafka would, and, when {@code committer} is given,
+     * committing the offsets of what was acknowledged after each poll; returns what is not a liquidation.
+     */
+    private static List<SourceRecord> pollAcknowledging(BinanceLiquidationSourceTask task, long ms,
+            io.liquidations.connect.binance.coverage.CommittedOffsets committer) throws Exception {
+        List<SourceRecord> notLiquidations = new ArrayList<>();
+        long until = System.nanoTime() + ms * 1_000_000;
+        while (System.nanoTime() < until) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                for (SourceRecord record : batch) {
+                    task.commitRecord(record, null);
+                    if (committer != null) {
+                        committer.commit(record);
+                    }
+                    if (!TaskHarness.isLiquidation(record)) {
+                        notLiquidations.add(record);
+                    }
+                }
+            }
+        }
+        return notLiquidations;
+    }
+
     /** Polls (acknowledging) for {@code ms}, returning the last coverage checkpoint seen. */
     private static SourceRecord lastCheckpointWithin(BinanceLiquidationSourceTask task, long ms) throws Exception {
         SourceRecord last = null;

@@ -28,6 +28,8 @@ public final class CoverageCheckpoints {
     private final long intervalMs;
     /** Where each stream stood before this task covered it; taken over by the stream's first coverage. */
     private final Map<String, StreamEnd> previous;
+    /** When this task began to follow its streams: what a stream never followed before is covered "until". */
+    private final long followedSince;
     private long nextDueAt;
     /** Offset commits run on the worker's committer thread. */
     private volatile long lastCommitAt;
@@ -35,10 +37,13 @@ public final class CoverageCheckpoints {
     /** Read by metrics, on another thread. */
     private final Map<String, Long> watermarks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public CoverageCheckpoints(StreamCoverageRecords records, long intervalMs, Map<String, StreamEnd> previous) {
+    /** @param followedSince when this task began to follow its streams (epoch ms) */
+    public CoverageCheckpoints(StreamCoverageRecords records, long intervalMs, Map<String, StreamEnd> previous,
+            long followedSince) {
         this.records = records;
         this.intervalMs = intervalMs;
         this.previous = new HashMap<>(previous);
+        this.followedSince = followedSince;
     }
 
     /** Milliseconds until the next checkpoints are due: poll() waits no longer, so they are on time. */
@@ -64,10 +69,7 @@ public final class CoverageCheckpoints {
         List<SourceRecord> due = new ArrayList<>();
         for (Group group : groups) {
             for (String stream : group.streams()) {
-                SourceRecord checkpoint = checkpoint(stream, group, nowMillis, notYetInKafka, oldestQueued);
-                if (checkpoint != null) {
-                    due.add(checkpoint);
-                }
+                due.add(checkpoint(stream, group, nowMillis, notYetInKafka, oldestQueued));
             }
         }
         return due;
@@ -79,10 +81,10 @@ public final class CoverageCheckpoints {
         Long uncoveredSince;
         StreamEnd before = previous.get(stream);
         if (group.receivedUntil() == Long.MIN_VALUE) {
-            if (before == null) {
-                return null; // never followed before, not covered yet: nothing to say
-            }
-            until = before.endedAt();
+            // Not covered yet: where the predecessor left it, or, for a stream never followed before, the start of
+            // its following, which a successor must find should this task die before its first connection
+            // (see FirstCheckpointGate).
+            until = before == null ? followedSince : before.endedAt();
             uncoveredSince = until;
         } else {
             previous.remove(stream);

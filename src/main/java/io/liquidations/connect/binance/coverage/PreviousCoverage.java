@@ -25,7 +25,14 @@ public final class PreviousCoverage {
     /** @param offsets null where the runtime offers no offsets (a task run outside a worker) */
     public static Map<String, StreamEnd> of(Collection<String> streams, String market, OffsetStorageReader offsets,
             CoverageLedger ledger) {
-        Map<String, StreamEnd> ends = new HashMap<>(committed(streams, market, offsets));
+        Map<String, StreamEnd> ends = new HashMap<>();
+        try {
+            ends.putAll(committed(streams, market, offsets));
+        } catch (RuntimeException e) {
+            // Without them a restart's gap cannot be bounded; say so rather than guess.
+            log.warn("Cannot read the committed coverage of {} streams; a gap left by the task before this one goes"
+                    + " unreported: {}", streams.size(), e.toString());
+        }
         int withCheckpoint = ends.size();
         Map<String, Long> exactEnds = ledger.takeEnded(streams);
         exactEnds.forEach((stream, exact) -> {
@@ -43,7 +50,12 @@ public final class PreviousCoverage {
         return ends;
     }
 
-    private static Map<String, StreamEnd> committed(Collection<String> streams, String market,
+    /**
+     * The committed checkpoints of {@code streams} that there are.
+     *
+     * @throws RuntimeException when the worker cannot read its offsets
+     */
+    static Map<String, StreamEnd> committed(Collection<String> streams, String market,
             OffsetStorageReader offsets) {
         Map<String, StreamEnd> ends = new HashMap<>();
         if (offsets == null || streams.isEmpty()) {
@@ -56,16 +68,7 @@ public final class PreviousCoverage {
             partitions.add(partition);
             streamOf.put(partition, stream);
         }
-        Map<Map<String, String>, Map<String, Object>> read;
-        try {
-            read = offsets.offsets(partitions);
-        } catch (RuntimeException e) {
-            // Without them a restart's gap cannot be bounded; say so rather than guess.
-            log.warn("Cannot read the committed coverage of {} streams; a gap left by the task before this one goes"
-                    + " unreported: {}", streams.size(), e.toString());
-            return ends;
-        }
-        read.forEach((partition, offset) -> {
+        offsets.offsets(partitions).forEach((partition, offset) -> {
             if (offset != null && offset.get(StreamCoverageRecords.OFFSET_COVERED_UNTIL) instanceof Number until) {
                 Object stale = offset.get(StreamCoverageRecords.OFFSET_STALE_BY_AT_MOST_MS);
                 ends.put(streamOf.get(partition), new StreamEnd(until.longValue(),

@@ -184,13 +184,18 @@ public final class ConnectorMetrics implements AutoCloseable {
      * Call once.
      */
     public void watchLegs(List<StreamClient.LegState> legs, IntSupplier streamsBelowRedundancy) {
+        watchLegs(legs);
+        measure("streams-below-redundancy", "Streams with fewer legs up than connections.per.stream: covered but one"
+                + " fault from a gap, or in one", streamsBelowRedundancy::getAsInt);
+    }
+
+    /** The {@code leg-up} gauges of legs opened after the first ones (groups held until their first commit). */
+    public void watchLegs(List<StreamClient.LegState> legs) {
         for (StreamClient.LegState leg : legs) {
             sink.addMetric(sink.metricName("leg-up", "1 while this leg of its group delivers the group's streams",
                     Map.of(GROUP_TAG, leg.group(), LEG_TAG, Integer.toString(leg.leg()))),
                     (Measurable) (config, now) -> leg.up().getAsBoolean() ? 1 : 0);
         }
-        measure("streams-below-redundancy", "Streams with fewer legs up than connections.per.stream: covered but one"
-                + " fault from a gap, or in one", streamsBelowRedundancy::getAsInt);
     }
 
     /**

@@ -31,7 +31,8 @@ public final class StreamClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService lookups;
     private final Resolution resolution;
-    private final List<StreamGroup> groups = new ArrayList<>();
+    /** Grows when held groups are started later; read by metrics and by stop() on other threads. */
+    private final List<StreamGroup> groups = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public StreamClient(StreamClientSettings settings, StreamListener listener) {
@@ -49,12 +50,15 @@ public final class StreamClient implements AutoCloseable {
     }
 
     /**
-     * Opens {@code connections.per.stream} connections for each named group of stream names.
+     * Opens {@code connections.per.stream} connections for each named group of stream names; may be called again
+     * with more groups.
      *
      * @param streamGroups group name → its streams, in order; names must be unique, they name the group in logs,
      *     metrics and gap records
+     * @return the legs it opened
      */
-    public void start(Map<String, List<String>> streamGroups) {
+    public List<LegState> start(Map<String, List<String>> streamGroups) {
+        List<StreamGroup> added = new ArrayList<>();
         int legs = Math.max(1, settings.connectionsPerStream());
         String canary = settings.liveness().canaryStream();
         streamGroups.forEach((groupName, streams) -> {
@@ -71,9 +75,11 @@ public final class StreamClient implements AutoCloseable {
                 streamGroup.add(new StreamConnection(groupName + "/leg-" + (leg + 1), leg, streamGroup, uri, settings,
                         eventLoop, backoff, resolution, listener));
             }
-            groups.add(streamGroup);
+            added.add(streamGroup);
         });
-        groups.forEach(g -> g.legs().forEach(StreamConnection::open));
+        groups.addAll(added);
+        added.forEach(g -> g.legs().forEach(StreamConnection::open));
+        return legStates(added);
     }
 
     /** After the consumer drained its queue: read again from every socket paused by back-pressure. */
@@ -86,8 +92,12 @@ public final class StreamClient implements AutoCloseable {
     }
 
     public List<LegState> legs() {
+        return legStates(groups);
+    }
+
+    private static List<LegState> legStates(List<StreamGroup> of) {
         List<LegState> states = new ArrayList<>();
-        for (StreamGroup g : groups) {
+        for (StreamGroup g : of) {
             for (int i = 0; i < g.legs().size(); i++) {
                 StreamConnection leg = g.legs().get(i);
                 states.add(new LegState(g.name(), i + 1, leg::isCovering));

@@ -21,13 +21,20 @@ public final class CommittedOffsets implements OffsetStorageReader {
         return committed;
     }
 
+    /** What the worker's offset committer does with an acknowledged record: its offset becomes the committed one. */
+    public synchronized void commit(org.apache.kafka.connect.source.SourceRecord record) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> offset = (Map<String, Object>) record.sourceOffset();
+        offsets.put(Map.copyOf(record.sourcePartition()), offset);
+    }
+
     @Override
-    public <T> Map<String, Object> offset(Map<String, T> partition) {
+    public synchronized <T> Map<String, Object> offset(Map<String, T> partition) {
         return offsets.get(partition);
     }
 
     @Override
-    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+    public synchronized <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
         Map<Map<String, T>, Map<String, Object>> found = new HashMap<>();
         partitions.forEach(p -> found.put(p, offsets.get(p)));
         return found;

@@ -28,7 +28,7 @@ class CoverageCheckpointsTest {
 
     @Test
     void oneCheckpointPerStreamEveryIntervalAtTheFrontier() {
-        CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of());
+        CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of(), 0);
         List<CoverageCheckpoints.Group> covered = List.of(new CoverageCheckpoints.Group(List.of(BTC, ETH), 9_990, true));
         List<SourceRecord> first = checkpoints.due(10_000, covered, Map.of(), Long.MAX_VALUE);
         assertEquals(2, first.size());
@@ -41,7 +41,7 @@ class CoverageCheckpointsTest {
 
     @Test
     void neverPastWhatIsQueuedOrNotYetAcknowledged() {
-        CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of());
+        CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of(), 0);
         List<CoverageCheckpoints.Group> covered = List.of(new CoverageCheckpoints.Group(List.of(BTC, ETH), 9_990, true));
         List<SourceRecord> due = checkpoints.due(10_000, covered, Map.of(BTC, 9_500L), 9_800);
         assertEquals(9_500, until(due.get(0)), "a BTC liquidation received at 9,500 is not in Kafka yet");
@@ -51,7 +51,7 @@ class CoverageCheckpointsTest {
 
     @Test
     void aGroupNoLongerCoveredStaysWhereCoverageEnded() {
-        CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of());
+        CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of(), 0);
         SourceRecord down = checkpoints.due(10_000, List.of(new CoverageCheckpoints.Group(List.of(BTC), 7_000,
                 false)), Map.of(), Long.MAX_VALUE).get(0);
         assertEquals(7_000, until(down));
@@ -60,19 +60,21 @@ class CoverageCheckpointsTest {
     }
 
     @Test
-    void beforeItsFirstCoverageAStreamStaysWhereItsPredecessorLeftItAndANewOneSaysNothing() {
+    void beforeItsFirstCoverageAStreamStaysWhereItsPredecessorLeftItAndANewOneWhereItsFollowingBegan() {
         CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000,
-                Map.of(BTC, new StreamEnd(4_000, 61_000)));
+                Map.of(BTC, new StreamEnd(4_000, 61_000)), 9_000);
         List<SourceRecord> due = checkpoints.due(10_000, List.of(new CoverageCheckpoints.Group(List.of(BTC, ETH),
                 Long.MIN_VALUE, false)), Map.of(), Long.MAX_VALUE);
-        assertEquals(1, due.size(), "a stream never followed before has no coverage to state");
+        assertEquals(2, due.size());
         assertEquals(4_000, until(due.get(0)));
         assertEquals(new Date(4_000), uncoveredSince(due.get(0)));
+        assertEquals(9_000, until(due.get(1)), "a stream never followed before: followed since the task started");
+        assertEquals(new Date(9_000), uncoveredSince(due.get(1)), "and not covered yet");
     }
 
     @Test
     void theStalenessBoundIsTheIntervalPlusTheTimedCommitCadence() {
-        CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of());
+        CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of(), 0);
         List<CoverageCheckpoints.Group> covered = List.of(new CoverageCheckpoints.Group(List.of(BTC), 9_990, true));
         assertEquals(1_000 + CoverageCheckpoints.DEFAULT_COMMIT_EVERY_MS, checkpoints.due(10_000, covered, Map.of(),
                 Long.MAX_VALUE).get(0).sourceOffset().get(StreamCoverageRecords.OFFSET_STALE_BY_AT_MOST_MS));

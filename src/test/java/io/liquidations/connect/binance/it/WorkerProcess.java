@@ -22,35 +22,46 @@ import java.util.concurrent.TimeUnit;
  * sees it, a process that can be killed.
  */
 final class WorkerProcess implements AutoCloseable {
-    private final Process process;
+    private final List<String> command;
+    private final Path dir;
+    private Process process;
     private final String restUrl;
     private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    private WorkerProcess(Process process, String restUrl, Path log) {
-        this.process = process;
+    private WorkerProcess(List<String> command, Path dir, String restUrl, Path log) {
+        this.command = command;
+        this.dir = dir;
         this.restUrl = restUrl;
         this.log = log;
     }
 
     /**
+     * A worker of its own group, named after {@code dir}.
+     *
      * @param jvmArgs e.g. {@code -javaagent:...}
      * @param workerProps on top of a single-node default (JSON values, string keys, replication factor 1)
      */
     static WorkerProcess start(Path dir, String bootstrapServers, int restPort, List<String> jvmArgs,
             Map<String, String> workerProps) throws IOException, InterruptedException {
+        return start(dir, dir.getFileName().toString(), bootstrapServers, restPort, jvmArgs, workerProps);
+    }
+
+    /** A worker of the Connect cluster {@code cluster}: workers started with the same name form one group. */
+    static WorkerProcess start(Path dir, String cluster, String bootstrapServers, int restPort, List<String> jvmArgs,
+            Map<String, String> workerProps) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path properties = dir.resolve("connect-distributed.properties");
         List<String> lines = new ArrayList<>(List.of(
                 "bootstrap.servers=" + bootstrapServers,
-                "group.id=" + dir.getFileName(),
+                "group.id=" + cluster,
                 "listeners=http://127.0.0.1:" + restPort,
                 "key.converter=org.apache.kafka.connect.storage.StringConverter",
                 "value.converter=org.apache.kafka.connect.json.JsonConverter",
-                "config.storage.topic=" + dir.getFileName() + "-configs",
-                "offset.storage.topic=" + dir.getFileName() + "-offsets",
-                "status.storage.topic=" + dir.getFileName() + "-status",
+                "config.storage.topic=" + cluster + "-configs",
+                "offset.storage.topic=" + cluster + "-offsets",
+                "status.storage.topic=" + cluster + "-status",
                 "config.storage.replication.factor=1",
                 "offset.storage.replication.factor=1",
                 "status.storage.replication.factor=1",
@@ -76,22 +87,44 @@ final class WorkerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        // Quick to start on two shared cores: the client compiler and the serial collector.
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
         command.addAll(jvmArgs);
         command.add("-Dlog4j2.configurationFile=" + log4j);
         command.add("-cp");
         command.add(Files.readString(Path.of("target", "quickstart.classpath")).trim());
         command.add("org.apache.kafka.connect.cli.ConnectDistributed");
         command.add(properties.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(dir.resolve("worker.out").toFile())).start();
-        WorkerProcess worker = new WorkerProcess(process, "http://127.0.0.1:" + restPort, log);
+        WorkerProcess worker = new WorkerProcess(List.copyOf(command), dir, "http://127.0.0.1:" + restPort, log);
+        worker.launch();
+        return worker;
+    }
+
+    /** (Re)starts the process with the same command and waits for its REST API. */
+    void launch() throws IOException, InterruptedException {
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker.out").toFile())).start();
         try {
-            worker.awaitRest(Duration.ofSeconds(90));
+            awaitRest(Duration.ofSeconds(90));
         } catch (IOException | InterruptedException | RuntimeException e) {
-            worker.close();
+            close();
             throw e;
         }
-        return worker;
+    }
+
+    /** SIGKILL: the worker disappears without leaving its group, as in a crash or an OOM kill. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** {@code host:port} as the worker names itself in task status ({@code worker_id}). */
+    String workerId() {
+        return restUrl.substring("http://".length());
     }
 
     private void awaitRest(Duration timeout) throws IOException, InterruptedException {
@@ -144,6 +177,34 @@ final class WorkerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not RUNNING with " + tasks + " tasks: " + status);
     }
 
+    /** The connector's status as the REST API answers it, or null when it has none (yet). */
+    JsonNode status(String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/connectors/" + name + "/status");
+        return response.statusCode() == 200 ? json.readTree(response.body()) : null;
+    }
+
+    void deleteConnector(String name) throws IOException, InterruptedException {
+        send("DELETE", "/connectors/" + name);
+    }
+
+    void pauseConnector(String name) throws IOException, InterruptedException {
+        send("PUT", "/connectors/" + name + "/pause");
+    }
+
+    void resumeConnector(String name) throws IOException, InterruptedException {
+        send("PUT", "/connectors/" + name + "/resume");
+    }
+
+    private void send(String method, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(restUrl + path))
+                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300 && response.statusCode() != 404) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " "
+                    + response.body());
+        }
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(restUrl + path)).timeout(Duration.ofSeconds(5)).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -156,6 +217,9 @@ final class WorkerProcess implements AutoCloseable {
     /** SIGTERM, as an operator stops a worker; killed if it has not stopped in 30 s. */
     @Override
     public void close() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
