@@ -19,9 +19,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 public final class StreamCoverageRecords {
     public static final String NAME = ForceOrderSchema.NAMESPACE + ".StreamCoverage";
-    public static final String CONNECTOR = "connector";
+    // Not "connector" nor "stream": both are ksqlDB keywords, which a query would have to back-quote.
+    public static final String CONNECTOR = "connectorName";
     public static final String MARKET = "market";
-    public static final String STREAM = "stream";
+    public static final String STREAM = "streamName";
     public static final String SYMBOL = "symbol";
     public static final String COVERED_UNTIL = "coveredUntil";
     public static final String COVERED = "covered";

@@ -72,6 +72,7 @@ class DockerStackIT {
     private static final String CONNECTOR = "binance-liquidations-it";
     private static final Path PLUGIN = Path.of("target", "plugin", "liquidations-kafka-connect-binance-liquidations");
     private static final Path SCRIPT = Path.of("config", "ksql", "liquidations.sql");
+    private static final Path COVERAGE_SCRIPT = Path.of("config", "ksql", "coverage.sql");
     private static final Duration FIRST_RECORD =
             Duration.ofMinutes(Long.getLong("docker.it.first.record.minutes", 10));
     private static final String KSQL_MEDIA_TYPE = "application/vnd.ksql.v1+json";
@@ -115,7 +116,7 @@ class DockerStackIT {
         int schemaId = awaitRegisteredValueSchema();
         assertRecordsAreFramedAvroKeyedBySymbolAndStampedWithTradeTime(schemaId);
 
-        runCreateStatementsOfTheScript();
+        runCreateStatementsOf(SCRIPT);
 
         JsonNode raw = firstRow("SELECT * FROM liquidations EMIT CHANGES LIMIT 1;");
         String schema = raw.path("header").path("schema").asText();
@@ -130,6 +131,12 @@ class DockerStackIT {
         assertFalse(column(notional, "NOTIONAL").isNull(), "notional computed: " + notional);
 
         firstRow("SELECT * FROM liquidations_per_minute EMIT CHANGES LIMIT 1;");
+
+        // The watermarks of coverage.sql: a checkpoint per stream every second.
+        runCreateStatementsOf(COVERAGE_SCRIPT);
+        JsonNode watermark = firstRow("SELECT * FROM stream_watermarks EMIT CHANGES LIMIT 1;");
+        assertFalse(column(watermark, "COVERED_UNTIL_MS").isNull(), "a watermark: " + watermark);
+        assertTrue(column(watermark, "COVERED_NOW").asBoolean(), "the all-market stream is covered: " + watermark);
 
         // The live push query at the end of the script compiles and starts (its rows may take a while).
         String pushQuery = KsqlScript.statements(Files.readString(SCRIPT)).stream()
@@ -234,9 +241,9 @@ class DockerStackIT {
         }
     }
 
-    private static void runCreateStatementsOfTheScript() throws Exception {
+    private static void runCreateStatementsOf(Path script) throws Exception {
         Long sequence = null;
-        for (String statement : KsqlScript.statements(Files.readString(SCRIPT))) {
+        for (String statement : KsqlScript.statements(Files.readString(script))) {
             if (!statement.toUpperCase(Locale.ROOT).startsWith("CREATE")) {
                 continue; // SET is a CLI command (the REST calls pass the offset reset); SELECTs run below
             }

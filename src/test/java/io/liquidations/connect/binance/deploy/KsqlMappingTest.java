@@ -39,6 +39,9 @@ class KsqlMappingTest {
 
     private static final Path AVSC = Path.of("src", "main", "avro", "ForceOrder.avsc");
     private static final Path SCRIPT = Path.of("config", "ksql", "liquidations.sql");
+    private static final Path COVERAGE_SCRIPT = Path.of("config", "ksql", "coverage.sql");
+    private static final Path COVERAGE_AVSC = Path.of("src", "main", "avro", "StreamCoverage.avsc");
+    private static final Path GAP_AVSC = Path.of("src", "main", "avro", "StreamGap.avsc");
     private static final Path CONNECTOR_CONFIG = Path.of("config", "binance-liquidations.json");
 
     /** Largest precision that Avro consumers, Connect JDBC sinks, Spark and most databases accept for a decimal. */
@@ -134,6 +137,54 @@ class KsqlMappingTest {
                 .filter(name -> !needsNoQuoting(name))
                 .toList();
         assertEquals(List.of(), bad, "field names that ksqlDB would need quoted (or that are keywords)");
+    }
+
+    @Test
+    void coverageFieldNamesNeedNoQuotingInKsql() throws IOException {
+        // StreamGap.avsc keeps "streams" (a keyword) for compatibility; coverage.sql does not reference it.
+        List<String> bad = new Schema.Parser().parse(COVERAGE_AVSC.toFile()).getFields().stream()
+                .map(Schema.Field::name)
+                .filter(name -> !needsNoQuoting(name))
+                .toList();
+        assertEquals(List.of(), bad, "StreamCoverage field names that ksqlDB would need quoted (or that are keywords)");
+    }
+
+    /** coverage.sql reads the coverage and gaps topics of the shipped config, and only their contracts' columns. */
+    @Test
+    void everyColumnTheCoverageScriptReferencesExistsInItsTopicsContract() throws IOException {
+        String topic = new ObjectMapper().readTree(CONNECTOR_CONFIG.toFile()).path("config").path("topic").asText();
+        Map<String, Set<String>> contracts = Map.of(
+                topic, avroColumns(),
+                topic + ".coverage", columnsOf(COVERAGE_AVSC),
+                topic + ".gaps", columnsOf(GAP_AVSC));
+        ScriptCheck check = new ScriptCheck(contracts);
+        assertEquals(List.of(), check.check(Files.readString(COVERAGE_SCRIPT)), "problems in " + COVERAGE_SCRIPT);
+        Set<String> read = check.created.stream().filter(c -> !c.derived()).map(c -> c.property("KAFKA_TOPIC"))
+                .collect(Collectors.toSet());
+        assertEquals(Set.of(topic + ".coverage", topic + ".gaps"), read);
+        check.created.stream().filter(c -> !c.derived()).forEach(raw -> {
+            assertEquals("KAFKA", raw.property("KEY_FORMAT").toUpperCase(Locale.ROOT), raw.name());
+            assertEquals(1, raw.elements().size(), raw.name() + " declares only its key");
+            assertTrue(raw.elements().get(0).key(), raw.name());
+        });
+        assertFalse(String.join("\n", KsqlScript.statements(Files.readString(COVERAGE_SCRIPT)))
+                .toUpperCase(Locale.ROOT).contains("VALUE_SCHEMA_ID"), "VALUE_SCHEMA_ID in " + COVERAGE_SCRIPT);
+    }
+
+    @Test
+    void theColumnCheckRefusesARawStreamOverATopicTheConnectorDoesNotWrite() {
+        ScriptCheck check = new ScriptCheck(Map.of("t", Set.of("SYMBOL")));
+        List<String> problems = check.check("""
+                CREATE STREAM s (k STRING KEY) WITH (KAFKA_TOPIC='elsewhere', KEY_FORMAT='KAFKA', VALUE_FORMAT='AVRO');
+                """);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("elsewhere"), problems.get(0));
+    }
+
+    private static Set<String> columnsOf(Path avsc) throws IOException {
+        return new Schema.Parser().parse(avsc.toFile()).getFields().stream()
+                .map(f -> f.name().toUpperCase(Locale.ROOT))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     @Test
@@ -411,13 +462,19 @@ class KsqlMappingTest {
      * column of its FROM source, a pseudo column, a keyword, a type or a function name.
      */
     static final class ScriptCheck {
-        private final Set<String> avroColumns;
+        /** Topic → the columns of its value contract; a raw stream over any other topic is a problem. */
+        private final java.util.function.Function<String, Set<String>> contractOfTopic;
         private final Map<String, Set<String>> sources = new LinkedHashMap<>();
         final List<Created> created = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
 
+        /** Every raw stream reads ForceOrder, whatever its topic. */
         ScriptCheck(Set<String> avroColumns) {
-            this.avroColumns = avroColumns;
+            this.contractOfTopic = topic -> avroColumns;
+        }
+
+        ScriptCheck(Map<String, Set<String>> contractsByTopic) {
+            this.contractOfTopic = contractsByTopic::get;
         }
 
         List<String> check(String script) {
@@ -494,7 +551,14 @@ class KsqlMappingTest {
                 elements.forEach(e -> columns.add(e.name().toUpperCase(Locale.ROOT)));
                 String valueFormat = properties.getOrDefault("VALUE_FORMAT", properties.getOrDefault("FORMAT", ""));
                 if (Set.of("AVRO", "PROTOBUF", "JSON_SR").contains(valueFormat.toUpperCase(Locale.ROOT))) {
-                    columns.addAll(avroColumns);
+                    String topic = properties.get("KAFKA_TOPIC");
+                    Set<String> contract = contractOfTopic.apply(topic);
+                    if (contract == null) {
+                        problems.add(where + ": " + name + " reads " + topic + ", which is not a topic the connector"
+                                + " writes");
+                    } else {
+                        columns.addAll(contract);
+                    }
                 }
             }
             String timestamp = properties.get("TIMESTAMP");
@@ -589,8 +653,8 @@ class KsqlMappingTest {
                     continue;
                 }
                 if (!visible.contains(upper)) {
-                    problems.add(where + ": column " + upper + " is neither a field of ForceOrder.avsc nor defined in the"
-                            + " script for " + source);
+                    problems.add(where + ": column " + upper + " is neither a field of the topic's contract nor defined"
+                            + " in the script for " + source);
                 }
             }
         }

@@ -363,14 +363,17 @@ class WorkerProcessesIT {
             }
         }
         List<Gap> ofWindow = gaps.stream().filter(g -> g.to() >= started && g.from() <= windowEnd).toList();
-        long worstBound = worstBoundError(started, windowEnd, ofWindow);
+        BoundErrors bounds = boundErrors(started, windowEnd, ofWindow);
+        long worstBound = bounds.worst();
         String precisions = ofWindow.stream().map(Gap::precision).distinct().sorted()
                 .collect(Collectors.joining(", "));
         boolean met = outside.isEmpty() && duplicates == 0;
         String verdict = met ? "yes" : "**not reached**: " + outside.size() + " published events neither in the"
                 + " topic nor inside a gap, " + duplicates + " duplicates";
         String notes = "covered again " + (coveredAgain - faultAt) + " ms after the fault began; gap reasons "
-                + reasons(ofWindow) + (precisions.isEmpty() ? "" : "; fromPrecision " + precisions);
+                + reasons(ofWindow) + (precisions.isEmpty() ? "" : "; fromPrecision " + precisions)
+                + (ofWindow.isEmpty() ? "" : "; starts early by up to " + bounds.startEarlyMax() + " ms, late by up to "
+                        + bounds.startLateMax() + " ms; ends off by up to " + bounds.endOffMax() + " ms");
         REPORT.add(new ReliabilityReport.Row(title, fault, inScope.size(), inTopic, inScope.size() - inTopic,
                 outside.size(), duplicates, 0, -1, ofWindow.size(), ofWindow.size(), worstBound, 0, 0, verdict,
                 notes, windowEnd - started));
@@ -383,7 +386,8 @@ class WorkerProcessesIT {
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>(List.of(
                 () -> assertEquals(List.of(), outside.stream().limit(10).map(Published::id).toList(),
                         outside.size() + " events neither in the topic nor inside a gap record"),
-                () -> assertEquals(0, duplicated, "duplicates")));
+                () -> assertEquals(0, duplicated, "duplicates"),
+                () -> assertEquals(List.of(), bounds.unstated(), "gap starts earlier than their fromPrecision says")));
         checks.addAll(List.of(extra));
         assertAll(title, checks);
     }
@@ -395,11 +399,22 @@ class WorkerProcessesIT {
     }
 
     /**
-     * The largest difference between a stream's true uncovered interval (no connection for it open, on the
-     * exchange's records) and the gap record that overlaps it; -1 when there is none to compare.
+     * How each gap record's bounds compare with the stream's true uncovered interval (no connection for it open, on
+     * the exchange's records) that it overlaps: how much earlier its start is (negative: later, which would hide
+     * events), and how far its end is off.
      */
-    private static long worstBoundError(long from, long to, List<Gap> gaps) {
+    record BoundErrors(long worst, long startEarlyMax, long startLateMax, long endOffMax, List<String> unstated) {
+        static BoundErrors none() {
+            return new BoundErrors(-1, 0, 0, 0, List.of());
+        }
+    }
+
+    private static BoundErrors boundErrors(long from, long to, List<Gap> gaps) {
         long worst = -1;
+        long earlyMax = 0;
+        long lateMax = 0;
+        long endMax = 0;
+        List<String> unstated = new ArrayList<>();
         Map<String, List<Interval>> connected = new HashMap<>();
         for (ConnectionInfo c : exchange.connections()) {
             if (c.openedAt().toEpochMilli() > to) {
@@ -415,13 +430,22 @@ class WorkerProcessesIT {
                         List.of(), Math.max(from, gap.from() - 60_000), Math.min(to, gap.to() + 60_000));
                 for (Interval truth : uncovered) {
                     if (truth.to() >= gap.from() && truth.from() <= gap.to()) {
-                        worst = Math.max(worst, Math.max(Math.abs(truth.from() - gap.from()),
-                                Math.abs(truth.to() - gap.to())));
+                        long early = truth.from() - gap.from();
+                        long endOff = Math.abs(truth.to() - gap.to());
+                        worst = Math.max(worst, Math.max(Math.abs(early), endOff));
+                        earlyMax = Math.max(earlyMax, early);
+                        lateMax = Math.max(lateMax, -early);
+                        endMax = Math.max(endMax, endOff);
+                        long stated = gap.earlyByAtMostMs();
+                        if (early > stated + INSIDE_GAP_SLACK_MS) {
+                            unstated.add(stream + " gap from " + gap.from() + " starts " + early + " ms early, stated "
+                                    + gap.precision());
+                        }
                     }
                 }
             }
         }
-        return worst;
+        return new BoundErrors(worst, earlyMax, lateMax, endMax, unstated);
     }
 
     private static String reasons(List<Gap> gaps) {
@@ -494,6 +518,16 @@ class WorkerProcessesIT {
                     ((Date) record.value().get(StreamGapRecords.UNCOVERED_TO)).getTime(),
                     record.value().getString(StreamGapRecords.REASON),
                     record.value().getString(StreamGapRecords.FROM_PRECISION));
+        }
+
+        /**
+         * How much earlier than the truth the start may be, as the record states it: N for at-most-N-ms-early;
+         * unbounded for exact, whose start is the last evidence of delivery, which the exchange's close follows.
+         */
+        long earlyByAtMostMs() {
+            java.util.regex.Matcher bound = java.util.regex.Pattern.compile("at-most-(\\d+)-ms-early")
+                    .matcher(precision);
+            return bound.matches() ? Long.parseLong(bound.group(1)) : Long.MAX_VALUE;
         }
     }
 

@@ -42,8 +42,8 @@ class StreamCoverageAvroContractTest {
         StreamCoverageRecords records = new StreamCoverageRecords("t.coverage", "spine", "usds-m");
         SourceRecord covered = records.toRecord("btcusdt@forceOrder", 5_000L, 4_200L, null, 2_000L);
         StreamCoverage read = roundTrip(covered);
-        assertEquals("spine", read.getConnector());
-        assertEquals("btcusdt@forceOrder", read.getStream());
+        assertEquals("spine", read.getConnectorName());
+        assertEquals("btcusdt@forceOrder", read.getStreamName());
         assertEquals("BTCUSDT", read.getSymbol());
         assertEquals(Instant.ofEpochMilli(4_200), read.getCoveredUntil());
         assertTrue(read.getCovered());
