@@ -93,7 +93,10 @@ public final class CoverageCheckpoints {
         }
         until = Math.min(until, Math.min(oldestQueued, notYetInKafka.getOrDefault(stream, Long.MAX_VALUE)));
         watermarks.put(stream, until);
-        return records.toRecord(stream, now, until, uncoveredSince, intervalMs + commitEveryMs);
+        // Should this be the last checkpoint committed, coverage may have lasted past it until the next one is due
+        // and the commit after that: the interval and the commit cadence, on top of how far behind now it already is.
+        long staleByAtMost = Math.max(0, now - until) + intervalMs + commitEveryMs;
+        return records.toRecord(stream, now, until, uncoveredSince, staleByAtMost);
     }
 
     /** The worker committed offsets: its cadence bounds how stale the last committed checkpoint can be. */

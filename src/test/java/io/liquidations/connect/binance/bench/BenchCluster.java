@@ -53,6 +53,9 @@ public final class BenchCluster implements AutoCloseable {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put(WorkerConfig.PLUGIN_DISCOVERY_CONFIG, "service_load");
         workerProps.put("producer." + ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, AckTimes.class.getName());
+        // The README's production value: a stream followed for the first time connects after the first offset
+        // commit, and Connect's default 60 s would make every run wait for it.
+        workerProps.put(WorkerConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "10000");
         Properties brokerProps = new Properties();
         brokerProps.put("group.initial.rebalance.delay.ms", "0");
         connect = new EmbeddedConnectCluster.Builder().name(name).numWorkers(1).numBrokers(1)

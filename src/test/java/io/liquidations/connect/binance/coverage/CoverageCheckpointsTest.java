@@ -73,16 +73,17 @@ class CoverageCheckpointsTest {
     }
 
     @Test
-    void theStalenessBoundIsTheIntervalPlusTheTimedCommitCadence() {
+    void theStalenessBoundIsTheWatermarksLagPlusTheIntervalPlusTheTimedCommitCadence() {
         CoverageCheckpoints checkpoints = new CoverageCheckpoints(records, 1_000, Map.of(), 0);
         List<CoverageCheckpoints.Group> covered = List.of(new CoverageCheckpoints.Group(List.of(BTC), 9_990, true));
-        assertEquals(1_000 + CoverageCheckpoints.DEFAULT_COMMIT_EVERY_MS, checkpoints.due(10_000, covered, Map.of(),
-                Long.MAX_VALUE).get(0).sourceOffset().get(StreamCoverageRecords.OFFSET_STALE_BY_AT_MOST_MS));
+        assertEquals(10 + 1_000 + CoverageCheckpoints.DEFAULT_COMMIT_EVERY_MS, checkpoints.due(10_000, covered,
+                Map.of(), Long.MAX_VALUE).get(0).sourceOffset().get(StreamCoverageRecords.OFFSET_STALE_BY_AT_MOST_MS),
+                "the watermark's 10 ms behind now, the interval, and Connect's default commit cadence until timed");
         checkpoints.committed(20_000);
         checkpoints.committed(25_000);
         Object bound = checkpoints.due(30_000, covered, Map.of(), Long.MAX_VALUE).get(0).sourceOffset()
                 .get(StreamCoverageRecords.OFFSET_STALE_BY_AT_MOST_MS);
-        assertEquals(6_000L, bound, "1 s checkpoints, offsets committed every 5 s");
+        assertEquals(20_010L + 6_000L, bound, "a watermark 20,010 ms behind, 1 s checkpoints, commits every 5 s");
         assertTrue(checkpoints.oldestWatermark() > 0);
     }
 }

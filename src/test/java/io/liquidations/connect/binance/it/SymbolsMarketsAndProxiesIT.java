@@ -254,7 +254,9 @@ class SymbolsMarketsAndProxiesIT {
                 "binance.rest.url", coin.restBaseUrl(), "binance.market", "coin-m",
                 "symbols", "BTCUSD_PERP,ETHUSD_PERP", "tasks.max", "1", "topic", topic)));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("coin-symbols", 1, "not running");
-        assertTrue(coin.awaitSubscribers("btcusd_perp@forceOrder", 1, Duration.ofSeconds(30)));
+        // Both legs: each event must reach every socket of the group.
+        assertTrue(coin.awaitSubscribers("btcusd_perp@forceOrder", LEGS, Duration.ofSeconds(30)));
+        assertTrue(coin.awaitSubscribers("ethusd_perp@forceOrder", LEGS, Duration.ofSeconds(30)));
         assertTrue(coin.streamsOf(coin.connections().stream().filter(FakeBinanceExchange.ConnectionInfo::open)
                 .filter(c -> c.streams().contains("btcusd_perp@forceOrder")).findFirst().orElseThrow().id())
                 .contains("btcusd_perp@markPrice@1s"), "the COIN-M canary");

@@ -35,28 +35,33 @@ final class LiveView {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final String gapsTopic;
+    private final String coverageTopic;
     private final RecordFormat format;
     private final Supplier<StatusLine.Connector> connector;
     private final PrintStream out;
     private final MarketPulse pulse = new MarketPulse(PULSE_WINDOW);
     private StatusLine.Gaps gaps = StatusLine.Gaps.NONE;
+    /** Each stream's latest watermark, from the coverage topic. */
+    private final java.util.Map<String, Instant> watermarks = new java.util.HashMap<>();
     private volatile boolean running = true;
     private long count;
 
-    LiveView(String bootstrap, String topic, String gapsTopic, RecordFormat format,
+    LiveView(String bootstrap, String topic, String gapsTopic, String coverageTopic, RecordFormat format,
             Supplier<StatusLine.Connector> connector, PrintStream out) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "quickstart-live-view-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // A topic this run creates is read from its start; one left by an earlier run from its end. Gaps: all.
+        // A topic this run creates is read from its start; one left by an earlier run from its end. Gaps and coverage:
+        // all (coverage is compacted, and each stream's latest checkpoint comes last).
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
-        // The gaps topic exists only once the connector writes a gap; subscribing must not create it.
+        // The gaps and coverage topics exist only once the connector writes to them; subscribing must not create them.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.gapsTopic = gapsTopic;
+        this.coverageTopic = coverageTopic;
         this.format = format;
         this.connector = connector;
         this.out = out;
@@ -64,7 +69,7 @@ final class LiveView {
 
     void run() {
         boolean topicExisted = consumer.listTopics().containsKey(topic);
-        consumer.subscribe(List.of(topic, gapsTopic), new ConsumerRebalanceListener() {
+        consumer.subscribe(List.of(topic, gapsTopic, coverageTopic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 if (topicExisted) {
@@ -85,7 +90,8 @@ final class LiveView {
                 }
                 if (System.nanoTime() >= nextStatus) {
                     Instant now = Instant.now();
-                    out.println(StatusLine.format(now, connector.get(), gaps, pulse.snapshot(now), count));
+                    Instant oldest = watermarks.values().stream().min(Instant::compareTo).orElse(null);
+                    out.println(StatusLine.format(now, connector.get(), gaps, oldest, pulse.snapshot(now), count));
                     nextStatus = System.nanoTime() + STATUS_EVERY.toNanos();
                 }
                 out.flush();
@@ -100,6 +106,11 @@ final class LiveView {
     /** A record that cannot be read is reported with where it is and why, never skipped silently. */
     private void show(ConsumerRecord<byte[], byte[]> record) {
         try {
+            if (record.topic().equals(coverageTopic)) {
+                RecordFormat.Checkpoint checkpoint = format.checkpoint(record.topic(), record.value());
+                watermarks.put(checkpoint.stream(), checkpoint.coveredUntil());
+                return;
+            }
             if (record.topic().equals(gapsTopic)) {
                 gaps = gaps.plus(format.gap(record.topic(), record.value()));
                 return;

@@ -183,7 +183,9 @@ public final class Quickstart {
         String topic = connectorConfig.path("topic").asText();
         String gapsTopic = connectorConfig.path("gaps.topic").asText("").isBlank() ? topic + ".gaps"
                 : connectorConfig.path("gaps.topic").asText();
-        view[0] = new LiveView("localhost:" + ports.kafka(), topic, gapsTopic, format, () -> connectorStatus(name),
+        String coverageTopic = connectorConfig.path("coverage.topic").asText("").isBlank() ? topic + ".coverage"
+                : connectorConfig.path("coverage.topic").asText();
+        view[0] = new LiveView("localhost:" + ports.kafka(), topic, gapsTopic, coverageTopic, format, () -> connectorStatus(name),
                 System.out);
         view[0].run();
         stopped.await();
@@ -221,7 +223,8 @@ public final class Quickstart {
                 "config.storage.replication.factor=1",
                 "offset.storage.replication.factor=1",
                 "status.storage.replication.factor=1",
-                "offset.flush.interval.ms=5000",
+                // Streams followed for the first time connect after the first offset commit: keep it quick here.
+                "offset.flush.interval.ms=1000",
                 "plugin.path=" + projectDir.resolve("target/plugin"),
                 "plugin.discovery=service_load",
                 ""));

@@ -49,6 +49,8 @@ class QuickstartIT {
         try {
             first.awaitLines(line -> LIQUIDATION_LINE.matcher(line).matches(), 3);
             first.awaitLines(line -> line.contains("connector RUNNING, 1/1 tasks RUNNING; coverage: 1/1 streams"), 1);
+            // The watermark, read back from the coverage topic through the registry.
+            first.awaitLines(line -> line.matches(".*coverage: 1/1 streams, watermark \\d+\\.\\d s behind, .*"), 1);
             first.awaitLines(line -> {
                 Matcher pulse = PULSE_LINE.matcher(line);
                 return pulse.matches() && Integer.parseInt(pulse.group(1)) + Integer.parseInt(pulse.group(2)) > 0;

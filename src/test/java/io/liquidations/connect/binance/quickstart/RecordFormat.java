@@ -1,6 +1,7 @@
 package io.liquidations.connect.binance.quickstart;
 
 import io.liquidations.binance.ForceOrder;
+import io.liquidations.binance.StreamCoverage;
 import io.liquidations.binance.StreamGap;
 import io.liquidations.connect.binance.registry.ConfluentAvroDecoder;
 import io.liquidations.connect.binance.registry.ConfluentSchemaRegistryClient;
@@ -18,12 +19,20 @@ interface RecordFormat {
 
     CoverageGap gap(String topic, byte[] value);
 
+    /** A coverage checkpoint: its stream and watermark. */
+    Checkpoint checkpoint(String topic, byte[] value);
+
+    record Checkpoint(String stream, java.time.Instant coveredUntil) {
+    }
+
     /** Avro in Confluent's wire format, writer schemas from the registry, read into the generated classes. */
     static RecordFormat avro(String confluentApiUrl) {
         ConfluentSchemaRegistryClient registry = new ConfluentSchemaRegistryClient(confluentApiUrl);
         ConfluentAvroDecoder<ForceOrder> liquidations = new ConfluentAvroDecoder<>(registry,
                 ForceOrder.getClassSchema());
         ConfluentAvroDecoder<StreamGap> gaps = new ConfluentAvroDecoder<>(registry, StreamGap.getClassSchema());
+        ConfluentAvroDecoder<StreamCoverage> checkpoints = new ConfluentAvroDecoder<>(registry,
+                StreamCoverage.getClassSchema());
         return new RecordFormat() {
             @Override
             public Liquidation liquidation(String topic, byte[] value) {
@@ -36,6 +45,12 @@ interface RecordFormat {
             public CoverageGap gap(String topic, byte[] value) {
                 StreamGap gap = gaps.decode(value);
                 return new CoverageGap(gap.getStreams(), gap.getDurationMs(), gap.getReason());
+            }
+
+            @Override
+            public Checkpoint checkpoint(String topic, byte[] value) {
+                StreamCoverage checkpoint = checkpoints.decode(value);
+                return new Checkpoint(checkpoint.getStreamName(), checkpoint.getCoveredUntil());
             }
         };
     }
@@ -59,6 +74,12 @@ interface RecordFormat {
                 @SuppressWarnings("unchecked")
                 List<String> streams = (List<String>) struct.get("streams");
                 return new CoverageGap(streams, struct.getInt64("durationMs"), struct.getString("reason"));
+            }
+
+            @Override
+            public Checkpoint checkpoint(String topic, byte[] value) {
+                Struct struct = (Struct) converter.toConnectData(topic, value).value();
+                return new Checkpoint(struct.getString("streamName"), ((Date) struct.get("coveredUntil")).toInstant());
             }
         };
     }

@@ -9,8 +9,9 @@ import java.time.format.DateTimeFormatter;
 /**
  * The live view's status, every few seconds: the connector and its tasks, coverage (streams read by running
  * tasks, gap records so far) and the last minute's liquidated notional, longs against shorts, with a bar so that
- * a cascade on one side shows at a glance. The coverage topic's watermark lag joins "coverage" once the connector
- * writes one.
+ * a cascade on one side shows at a glance. Coverage also says how far behind the watermark is: now minus the oldest
+ * {@code coveredUntil} among the streams' latest checkpoints in the coverage topic, i.e. how long ago every stream's
+ * liquidations were last proved complete.
  */
 final class StatusLine {
     static final int BAR_WIDTH = 20;
@@ -39,14 +40,23 @@ final class StatusLine {
         }
     }
 
-    /** Two lines: the connector and its coverage, then the last minute's liquidations, longs against shorts. */
-    static String format(Instant now, Connector connector, Gaps gaps, MarketPulse.Snapshot pulse, long shown) {
+    /**
+     * Two lines: the connector and its coverage, then the last minute's liquidations, longs against shorts.
+     *
+     * @param oldestWatermark the oldest of the streams' latest watermarks, or null before the first checkpoint
+     */
+    static String format(Instant now, Connector connector, Gaps gaps, Instant oldestWatermark,
+            MarketPulse.Snapshot pulse, long shown) {
+        String watermarkText = oldestWatermark == null ? "no watermark yet"
+                : "watermark " + BigDecimal.valueOf(Math.max(0, now.toEpochMilli() - oldestWatermark.toEpochMilli()), 3)
+                        .setScale(1, RoundingMode.HALF_EVEN).toPlainString() + " s behind";
         String gapText = gaps.count() == 0 ? "no gap so far"
                 : gaps.count() + (gaps.count() == 1 ? " gap" : " gaps") + " so far ("
                         + BigDecimal.valueOf(gaps.totalMs(), 3).setScale(1, RoundingMode.HALF_EVEN).toPlainString()
                         + " s not covered, last: " + gaps.lastReason() + ")";
         return "[status " + TIME.format(now) + "] connector " + connector.summary()
-                + "; coverage: " + connector.streamsCovered() + "/" + connector.streams() + " streams, " + gapText
+                + "; coverage: " + connector.streamsCovered() + "/" + connector.streams() + " streams, " + watermarkText
+                + ", " + gapText
                 + "; " + shown + " liquidations shown\n"
                 + "[last " + pulse.window().toSeconds() + " s] longs liquidated " + money(pulse.longsLiquidated())
                 + " (" + pulse.longCount() + ") " + bar(pulse.longsLiquidated(), pulse.shortsLiquidated()) + " "

@@ -22,11 +22,11 @@ class StatusLineTest {
                 .plus(new CoverageGap(List.of("!forceOrder@arr"), 800, "stall"));
 
         String[] lines = StatusLine.format(NOW, new StatusLine.Connector("RUNNING, 1/1 tasks RUNNING", 1, 1), gaps,
-                pulse.snapshot(NOW), 42).split("\n");
+                NOW.minusMillis(1_250), pulse.snapshot(NOW), 42).split("\n");
 
         assertEquals(2, lines.length);
         assertTrue(lines[0].matches("\\[status \\d{2}:\\d{2}:\\d{2}] connector RUNNING, 1/1 tasks RUNNING; coverage:"
-                + " 1/1 streams, 2 gaps so far \\(2\\.0 s not covered, last: stall\\); 42 liquidations shown"), lines[0]);
+                + " 1/1 streams, watermark 1\\.2 s behind, 2 gaps so far \\(2\\.0 s not covered, last: stall\\); 42 liquidations shown"), lines[0]);
         // 45,000.00 of longs against 5,000.005 of shorts (shown rounded half-even: 5,000.00): 18 of 20 cells.
         assertEquals("[last 60 s] longs liquidated 45,000.00 (1) [LLLLLLLLLLLLLLLLLLSS] 5,000.00 (1) shorts liquidated",
                 lines[1]);
@@ -35,8 +35,8 @@ class StatusLineTest {
     @Test
     void anEmptyMinuteAndACleanStartSaySo() {
         String status = StatusLine.format(NOW, new StatusLine.Connector("RUNNING, 0/1 tasks RUNNING", 0, 1),
-                StatusLine.Gaps.NONE, new MarketPulse(Duration.ofSeconds(60)).snapshot(NOW), 0);
-        assertTrue(status.contains("coverage: 0/1 streams, no gap so far"), status);
+                StatusLine.Gaps.NONE, null, new MarketPulse(Duration.ofSeconds(60)).snapshot(NOW), 0);
+        assertTrue(status.contains("coverage: 0/1 streams, no watermark yet, no gap so far"), status);
         assertTrue(status.endsWith("longs liquidated 0.00 (0) [....................] 0.00 (0) shorts liquidated"),
                 status);
     }
