@@ -233,11 +233,18 @@ public class BinanceLiquidationSourceTask extends SourceTask {
      */
     @Override
     public void stop() {
+        long now = System.currentTimeMillis();
+        // Taken before the sockets close: a socket paused by back-pressure has not been read since the pause, and
+        // what the exchange wrote into it since dies with it, so coverage ends at its frontier, not now.
+        Map<String, Long> received = new HashMap<>();
         if (client != null) {
+            client.coverage(now).values().stream().filter(g -> g.receivedUntil() != Long.MIN_VALUE)
+                    .forEach(g -> g.streams().forEach(stream -> received.put(stream, g.receivedUntil())));
             client.close(STOP_TIMEOUT);
         }
         if (pipeline != null && ledger != null) {
-            Map<String, Long> ends = new HashMap<>(pipeline.coverageEndTimes(System.currentTimeMillis()));
+            Map<String, Long> ends = new HashMap<>(pipeline.coverageEndTimes(now));
+            received.forEach((stream, until) -> ends.computeIfPresent(stream, (s, end) -> Math.min(end, until)));
             notYetInKafka().forEach((stream, at) -> ends.merge(stream, at, Math::min));
             synchronized (handedOver) {
                 handedOver.clear();

@@ -205,6 +205,55 @@ class RestartGapTest {
         }
     }
 
+    /**
+     * A socket paused by back-pressure is not read: what the exchange writes into it after the pause is gone once
+     * the stopping task closes it. The coverage that task leaves must therefore end where reading paused, not at the
+     * stop, so that its successor's gap holds those events.
+     */
+    @Test
+    void aTaskStoppedWhileItsSocketIsPausedLeavesWhatItDidNotReadInsideTheGap() throws Exception {
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.builder()
+                .markPriceInterval(java.time.Duration.ofMillis(50)).start());
+        Map<String, String> props = Map.of("name", "paused-stop", "symbols", "BTCUSDT", "queue.capacity", "2",
+                "connections.per.stream", "1");
+        BinanceLiquidationSourceTask first = harness.start(exchange, props);
+        assertTrue(exchange.awaitOpenConnections(1, TaskHarness.WAIT));
+        ForceOrderEvents events = new ForceOrderEvents(11);
+        List<SentForceOrder> sent = new ArrayList<>();
+        List<Long> emittedAt = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            SentForceOrder event = events.next("BTCUSDT");
+            exchange.emit(event.stream(), event.toJson());
+            sent.add(event);
+            emittedAt.add(System.currentTimeMillis());
+            if (i == 1) {
+                // Nobody polls: the queue of 2 is full, and the socket stops reading.
+                assertTrue(exchange.await(() -> first.counters().liquidations() == 2, TaskHarness.WAIT));
+            }
+            Thread.sleep(100);
+        }
+        first.stop();
+
+        BinanceLiquidationSourceTask second = harness.start(exchange, props);
+        assertTrue(exchange.await(() -> exchange.openConnectionCount() == 1
+                && exchange.connections().size() == 2, TaskHarness.WAIT));
+        SentForceOrder after = events.next("BTCUSDT");
+        exchange.emit(after.stream(), after.toJson());
+        List<SourceRecord> gaps = new ArrayList<>();
+        List<SourceRecord> delivered = TaskHarness.pollUntil(second, 3, gaps);
+        assertEquals(List.of(sent.get(0).tradeTime(), sent.get(1).tradeTime(), after.tradeTime()),
+                delivered.stream().map(SourceRecord::timestamp).toList(), "the two it read, then the next");
+        assertEquals(1, gaps.size(), "the restart's gap: " + gaps);
+        Struct gap = (Struct) gaps.get(0).value();
+        long from = ((Date) gap.get(StreamGapRecords.UNCOVERED_FROM)).getTime();
+        long to = ((Date) gap.get(StreamGapRecords.UNCOVERED_TO)).getTime();
+        for (int i = 2; i < 6; i++) {
+            long at = emittedAt.get(i);
+            assertTrue(from <= at && at <= to, "the unread liquidation emitted at " + at + " is outside the gap ["
+                    + from + ", " + to + "]");
+        }
+    }
+
     @Test
     void whatAStoppedTaskReceivedButNeverDeliveredIsDeliveredByItsSuccessor() throws Exception {
         FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
