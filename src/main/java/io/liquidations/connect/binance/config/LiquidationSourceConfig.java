@@ -285,9 +285,11 @@ public class LiquidationSourceConfig extends AbstractConfig {
                 "Topic of the StreamCoverage checkpoints, one per followed stream every coverage.interval.ms: the"
                         + " completeness watermark (every liquidation received before coveredUntil is in the topic"
                         + " or inside a gap record), and, through their committed source offsets, where coverage"
-                        + " ended when a task stops, crashes or moves to another worker. Keyed by stream: make it"
-                        + " compacted (the shipped configs do, through topic.creation). Empty means the liquidation"
-                        + " topic's name followed by '.coverage'.",
+                        + " ended when a task stops, crashes or moves to another worker; a stream followed for the"
+                        + " first time connects once its first checkpoint is committed (within the worker's"
+                        + " offset.flush.interval.ms). Keyed by stream: make it compacted (the shipped configs do,"
+                        + " through topic.creation). Empty means the liquidation topic's name followed by"
+                        + " '.coverage'.",
                 GROUP_RECORDS, ++order, Width.LONG, "Coverage topic");
         def.define(COVERAGE_INTERVAL_MS, Type.LONG, 1_000L, Range.between(100L, 3_600_000L), Importance.LOW,
                 "How often each followed stream gets a coverage checkpoint. It bounds how early the gap of a task"
