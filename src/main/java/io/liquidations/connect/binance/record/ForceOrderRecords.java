@@ -186,10 +186,15 @@ public final class ForceOrderRecords {
     }
 
     /**
-     * The exchange's decimal at scale 8, exactly, or a {@link DataException}. Scale and digits are checked before
-     * {@code setScale}: on {@code 1e3000000} it would build a number of three million digits, on the event loop.
+     * The exchange's decimal at scale 8, exactly, or a {@link DataException}. Plain literals take the fast path;
+     * the rest is checked for scale and digits before {@code setScale}: on {@code 1e3000000} it would build a number
+     * of three million digits, on the event loop.
      */
     static BigDecimal toFixedScale(String exchangeText, String field) {
+        BigDecimal plain = ScaleEightDecimals.parseOrNull(exchangeText);
+        if (plain != null) {
+            return plain;
+        }
         BigDecimal value;
         try {
             value = new BigDecimal(exchangeText);
