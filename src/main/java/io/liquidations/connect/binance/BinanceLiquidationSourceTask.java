@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +57,8 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     private final HostResolver resolver;
     private final IngestCounters counters = new IngestCounters();
     private final ErrorHandler errors = new ErrorHandler();
-    /**
-     * Records returned by poll() that Kafka has not acknowledged yet, with what each was built from (identity: equal
-     * records are distinct).
-     */
-    private final Map<SourceRecord, RecordSource> handedOver = new IdentityHashMap<>();
+    /** Records returned by poll() that Kafka has not acknowledged yet, with what each was built from. */
+    private final HandedOver handedOver = new HandedOver();
     private RecordQueue<Queued> queue;
     private StreamClient client;
     private ConnectorMetrics metrics;
@@ -147,9 +143,7 @@ public class BinanceLiquidationSourceTask extends SourceTask {
     /** Kafka has the record: it no longer bounds the coverage a stop would lose. */
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-        synchronized (handedOver) {
-            handedOver.remove(record);
-        }
+        HandedOver.acknowledged(record);
     }
 
     @Override
@@ -159,20 +153,17 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         long wait = Math.min(POLL_WAIT_MS, checkpoints.dueInMs(System.currentTimeMillis()));
         List<Queued> batch = queue.poll(wait, TimeUnit.MILLISECONDS, maxBatchSize);
         List<SourceRecord> records = new ArrayList<>(batch.size());
-        synchronized (handedOver) {
-            for (Queued queued : batch) {
-                records.add(queued.record());
-                handedOver.put(queued.record(), queued.source());
-            }
-        }
+        handedOver.handOver(batch, records);
         if (records.isEmpty()) {
             // What arrived before a fatal failure is delivered before the failure is reported.
             errors.throwIfFailed();
         }
         connectWhatIsNoLongerHeld();
-        if (!errors.hasFatal()) {
+        long now = System.currentTimeMillis();
+        if (!errors.hasFatal() && checkpoints.dueInMs(now) == 0) {
             // Once failed, coverage is not proved any further: what failed the task must stay after the watermark.
-            List<SourceRecord> due = checkpoints.due(System.currentTimeMillis(), groupCoverage(), notYetInKafka(),
+            // The coverage is computed only when checkpoints are due: it walks every record not yet in Kafka.
+            List<SourceRecord> due = checkpoints.due(now, groupCoverage(), handedOver.notYetInKafka(),
                     oldestQueued());
             metrics.coverageRecords(due.size());
             records.addAll(due);
@@ -209,16 +200,6 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         return coverage;
     }
 
-    /** Per stream, the earliest of what the worker took but Kafka has not acknowledged. */
-    private Map<String, Long> notYetInKafka() {
-        Map<String, Long> earliest = new HashMap<>();
-        synchronized (handedOver) {
-            handedOver.values().forEach(source -> streamsOf(source).forEach(
-                    stream -> earliest.merge(stream, receivedAt(source), Math::min)));
-        }
-        return earliest;
-    }
-
     private long oldestQueued() {
         Queued oldest = queue.peek();
         return oldest == null ? Long.MAX_VALUE : receivedAt(oldest.source());
@@ -245,10 +226,8 @@ public class BinanceLiquidationSourceTask extends SourceTask {
         if (pipeline != null && ledger != null) {
             Map<String, Long> ends = new HashMap<>(pipeline.coverageEndTimes(now));
             received.forEach((stream, until) -> ends.computeIfPresent(stream, (s, end) -> Math.min(end, until)));
-            notYetInKafka().forEach((stream, at) -> ends.merge(stream, at, Math::min));
-            synchronized (handedOver) {
-                handedOver.clear();
-            }
+            handedOver.notYetInKafka().forEach((stream, at) -> ends.merge(stream, at, Math::min));
+            handedOver.clear();
             ledger.coverageEnded(ends);
             List<Queued> undelivered = queue.drainAll();
             undelivered.forEach(queued -> ledger.handOver(queued.source(), streamsOf(queued.source())));

@@ -118,14 +118,13 @@ final class LiquidationPipeline implements StreamListener {
         boolean keepReading = true;
         for (ForceOrderEvent event : liquidations.events()) {
             metrics.liquidationReceived(event.eventTime(), receivedAtMillis);
-            LiquidationDeduplicator.Key key = LiquidationDeduplicator.Key.of(event);
-            if (deduplicator.seenBefore(key, receivedAtMillis)) {
+            if (deduplicator.seenBefore(event, receivedAtMillis)) {
                 metrics.duplicateDropped();
                 continue;
             }
             if (!eventFilter.keeps(event)) {
                 // Left out, and counted, once: the copy from another leg is a duplicate.
-                deduplicator.remember(key, receivedAtMillis);
+                deduplicator.remember(event, receivedAtMillis);
                 continue;
             }
             ReceivedLiquidation received = new ReceivedLiquidation(event, liquidations.stream(), receivedAtMillis);
@@ -138,7 +137,7 @@ final class LiquidationPipeline implements StreamListener {
                 continue;
             }
             // Marked seen only once it is written: a copy from another socket must not be dropped for nothing.
-            deduplicator.remember(key, receivedAtMillis);
+            deduplicator.remember(event, receivedAtMillis);
             // Counted before queued, so that whoever polls a record also sees it counted.
             metrics.recordsProduced(1);
             keepReading &= queue.add(new Queued(received, record));
@@ -268,7 +267,7 @@ final class LiquidationPipeline implements StreamListener {
         ReceivedLiquidation received = (ReceivedLiquidation) source;
         try {
             queue.add(new Queued(received, records.toRecord(received)));
-            deduplicator.remember(LiquidationDeduplicator.Key.of(received.event()), received.receivedAtMillis());
+            deduplicator.remember(received.event(), received.receivedAtMillis());
             metrics.recordsProduced(1);
         } catch (DataException e) {
             // Valid under the old config, not under this one (say, precise decimals now): reported like any other.

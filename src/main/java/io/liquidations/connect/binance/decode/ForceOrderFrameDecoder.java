@@ -15,6 +15,9 @@ import java.util.List;
  * the raw form (the event itself), and an array of events wherever an event may stand. Unknown fields are skipped;
  * {@code ps} and {@code st} are read inside {@code o} or beside it.
  *
+ * <p>The frame Binance sends, in the form it writes it, takes a fast path that reads it without a parser
+ * ({@link KnownShapeReader}); the parser reads what that path declines, and reads it the same way.
+ *
  * <p>A frame that is not valid JSON, or not shaped like any of these, is refused as a whole. Inside a well-formed
  * frame each event is judged on its own: one with a field missing, mistyped or out of range is rejected with its
  * reason, and the others of its frame still count.
@@ -34,6 +37,12 @@ public final class ForceOrderFrameDecoder {
     private final JsonFactory factory = new JsonFactory();
 
     public DecodedFrame decode(String text) throws MalformedFrameException {
+        DecodedFrame known = KnownShapeReader.read(text);
+        return known != null ? known : decodeWithParser(text);
+    }
+
+    /** Any frame, through Jackson: what {@link KnownShapeReader} declines, and what it is tested against. */
+    DecodedFrame decodeWithParser(String text) throws MalformedFrameException {
         try (JsonParser parser = factory.createParser(text)) {
             JsonToken first = parser.nextToken();
             DecodedFrame frame;

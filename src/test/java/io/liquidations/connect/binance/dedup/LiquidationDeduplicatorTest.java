@@ -6,7 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.liquidations.connect.binance.decode.ForceOrderEvent;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LiquidationDeduplicatorTest {
     private static final long MINUTE = 60_000;
@@ -188,6 +197,148 @@ class LiquidationDeduplicatorTest {
         assertEquals(100_000, dedup.maxEntries());
         assertThrows(IllegalArgumentException.class, () -> new LiquidationDeduplicator(0, 10));
         assertThrows(IllegalArgumentException.class, () -> new LiquidationDeduplicator(MINUTE, 0));
+    }
+
+    /** A hash is a hint: two distinct liquidations with one hash are both kept, and both repeats still dropped. */
+    @Test
+    void distinctLiquidationsWhoseHashesCollideAreBothKept() {
+        LiquidationDeduplicator dedup = new LiquidationDeduplicator(10 * MINUTE, 1_000, event -> 42L);
+        assertTrue(dedup.firstSighting(ilv("3.80300", "116.5", 1), NOW));
+        assertTrue(dedup.firstSighting(ilv("3.80400", "116.5", 1), NOW), "same hash, another price");
+        assertTrue(dedup.firstSighting(ilv("3.80300", "116.5", null), NOW), "same hash, no st");
+        assertFalse(dedup.firstSighting(ilv("3.803", "116.50", 1), NOW), "the same value, written otherwise");
+        assertFalse(dedup.firstSighting(ilv("3.80400", "116.5", 1), NOW));
+        assertFalse(dedup.firstSighting(ilv("3.80300", "116.5", null), NOW));
+        assertEquals(3, dedup.size());
+        assertEquals(3, dedup.duplicatesDropped());
+    }
+
+    @Test
+    void equalValuesHashEqual() {
+        assertEquals(LiquidationDeduplicator.keyHash(ilv("3.80300", "116.5", 1)),
+                LiquidationDeduplicator.keyHash(ilv("3.803", "116.500", 1)));
+        assertEquals(LiquidationDeduplicator.keyHash(ilv("9910", "1", null)),
+                LiquidationDeduplicator.keyHash(ilv("9910.00", "1.0", null)));
+        assertTrue(LiquidationDeduplicator.keyHash(ilv("3.80300", "116.5", 1))
+                != LiquidationDeduplicator.keyHash(ilv("3.80300", "116.5", 2)));
+        assertEquals(5, LiquidationDeduplicator.canonicalLength("3.803000"));
+        assertEquals(4, LiquidationDeduplicator.canonicalLength("9910.00"));
+        assertEquals(4, LiquidationDeduplicator.canonicalLength("9910"));
+        assertEquals(8, LiquidationDeduplicator.canonicalLength("1.500e10"), "exponent forms as written");
+        for (String decimal : List.of("3.80300", "9910.00", "9910", "0.0", ".0", "-0.0", "0.000", "00.10", "100",
+                "1.500e10", "1.5E-3", "116.5", "", ".", "7.")) {
+            String canonical = decimal.substring(0, LiquidationDeduplicator.canonicalLength(decimal));
+            assertEquals(canonical.hashCode(), LiquidationDeduplicator.decimalHash(decimal), decimal);
+        }
+    }
+
+    /**
+     * The table against the design it replaced, a {@code LinkedHashMap} of canonical keys, oldest first: random
+     * sightings, repeats, direct remembers, a clock that jitters and steps back, windows and caps small enough to
+     * expire and evict all the time; with the real hash, a weak one (eight values) and one where every key collides.
+     * After every call both must answer alike and agree on size and counters.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"real", "weak", "constant"})
+    void behavesLikeAMapOfKeysWhateverTheHash(String hashKind) {
+        ToLongFunction<ForceOrderEvent> hash = switch (hashKind) {
+            case "real" -> LiquidationDeduplicator::keyHash;
+            case "weak" -> event -> LiquidationDeduplicator.keyHash(event) & 7;
+            default -> event -> 42L;
+        };
+        Random random = new Random(hashKind.hashCode());
+        String[] prices = {"3.803", "3.80300", "3.804", "9910", "9910.0", "1.5e1"};
+        // {window ms, cap, distinct events}: the last grows the table from 1,024 while old keys expire.
+        for (int[] config : new int[][] {{50, 1, 300}, {50, 5, 300}, {1_000, 64, 300}, {200, 400, 300},
+                {5_000, 10_000, 300}, {20_000, 2_500, 6_000}}) {
+            if (hashKind.equals("constant") && config[1] > 500) {
+                continue; // one run of thousands of keys: right, but slow to test
+            }
+            List<ForceOrderEvent> pool = new ArrayList<>();
+            for (int i = 0; i < config[2] / 2; i++) {
+                pool.add(ilv(prices[random.nextInt(prices.length)], random.nextBoolean() ? "116.5" : "116.50",
+                        random.nextInt(3) == 0 ? null : 1 + random.nextInt(2)));
+                pool.add(numbered(random.nextInt(config[2] / 5 * 4)));
+            }
+            int[] windowAndCap = config;
+            LiquidationDeduplicator table = new LiquidationDeduplicator(windowAndCap[0], windowAndCap[1], hash);
+            ReferenceWindow reference = new ReferenceWindow(windowAndCap[0], windowAndCap[1]);
+            long now = NOW;
+            for (int op = 0; op < 20_000; op++) {
+                ForceOrderEvent event = pool.get(random.nextInt(pool.size()));
+                now += random.nextInt(10) == 0 ? -random.nextInt(100) : random.nextInt(30);
+                String what = op + " (window " + windowAndCap[0] + ", cap " + windowAndCap[1] + ")";
+                switch (random.nextInt(10)) {
+                    case 0 -> assertEquals(reference.seenBefore(event, now), table.seenBefore(event, now), what);
+                    case 1, 2 -> {
+                        reference.remember(event, now);
+                        table.remember(event, now);
+                    }
+                    default -> assertEquals(reference.firstSighting(event, now), table.firstSighting(event, now),
+                            what);
+                }
+                assertEquals(reference.seen.size(), table.size(), what);
+                assertEquals(reference.duplicatesDropped, table.duplicatesDropped(), what);
+                assertEquals(reference.evictedByCap, table.evictedByCap(), what);
+            }
+        }
+    }
+
+    /** The de-duplication as it was before the table: obviously right, and too slow for the hot path. */
+    private static final class ReferenceWindow {
+        record Key(String symbol, long tradeTime, String side, String quantity, String price, String averagePrice,
+                String filledAccumulatedQuantity, Integer marketType) {
+            static Key of(ForceOrderEvent e) {
+                return new Key(e.symbol(), e.tradeTime(), e.side(), canonical(e.quantity()), canonical(e.price()),
+                        canonical(e.averagePrice()), canonical(e.filledAccumulatedQuantity()), e.marketType());
+            }
+
+            static String canonical(String decimal) {
+                if (decimal.indexOf('.') < 0 || decimal.indexOf('e') >= 0 || decimal.indexOf('E') >= 0) {
+                    return decimal;
+                }
+                return decimal.replaceAll("0+$", "").replaceAll("\\.$", "");
+            }
+        }
+
+        final long window;
+        final int cap;
+        final LinkedHashMap<Key, Long> seen = new LinkedHashMap<>();
+        long duplicatesDropped;
+        long evictedByCap;
+
+        ReferenceWindow(long window, int cap) {
+            this.window = window;
+            this.cap = cap;
+        }
+
+        boolean firstSighting(ForceOrderEvent event, long now) {
+            if (seenBefore(event, now)) {
+                return false;
+            }
+            remember(event, now);
+            return true;
+        }
+
+        boolean seenBefore(ForceOrderEvent event, long now) {
+            Iterator<Map.Entry<Key, Long>> oldest = seen.entrySet().iterator();
+            while (oldest.hasNext() && oldest.next().getValue() <= now - window) {
+                oldest.remove();
+            }
+            if (seen.containsKey(Key.of(event))) {
+                duplicatesDropped++;
+                return true;
+            }
+            return false;
+        }
+
+        void remember(ForceOrderEvent event, long now) {
+            seen.put(Key.of(event), now);
+            if (seen.size() > cap) {
+                seen.remove(seen.keySet().iterator().next());
+                evictedByCap++;
+            }
+        }
     }
 
     private static ForceOrderEvent with(ForceOrderEvent e, String symbol, long tradeTime, String side,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,32 @@ class ForceOrderRecordsTest {
         assertEquals(Map.of("tradeTime", TRADE_TIME), record.sourceOffset());
         assertInstanceOf(Long.class, record.sourceOffset().get("tradeTime"));
         assertEquals(ForceOrderRecords.sourcePartition("usds-m", "ILVUSDT"), record.sourcePartition());
+    }
+
+    @Test
+    void recordsOfOneSymbolAndStreamShareTheirPartitionAndStreamHeaderAndStayRightPastTheCache() {
+        ForceOrderRecords records = new ForceOrderRecords("liquidations", "usds-m", DecimalHandlingMode.PRECISE);
+        SourceRecord first = records.toRecord(ilv(), STREAM, RECEIVED_AT);
+        SourceRecord second = records.toRecord(ilv(), STREAM, RECEIVED_AT + 1);
+        assertSame(first.sourcePartition(), second.sourcePartition(), "one partition map per symbol");
+        assertSame(first.headers().lastWithName("binance.stream"), second.headers().lastWithName("binance.stream"));
+        assertEquals(RECEIVED_AT + 1, second.headers().lastWithName("binance.received.at").value());
+        ForceOrderEvent sameSymbolCoinM = new ForceOrderEvent("forceOrder", EVENT_TIME, "ILVUSDT", null, "SELL",
+                "LIMIT", "IOC", "1", "2", "2", "FILLED", "1", "1", TRADE_TIME, 2);
+        assertEquals(Map.of("market", "coin-m", "symbol", "ILVUSDT"),
+                records.toRecord(sameSymbolCoinM, STREAM, RECEIVED_AT).sourcePartition(), "cached per market");
+        // Symbols and streams come from the exchange: past the cap each record still gets its own, right values.
+        for (int i = 0; i <= ForceOrderRecords.MAX_CACHED + 10; i++) {
+            String symbol = "S" + i + "USDT";
+            ForceOrderEvent event = new ForceOrderEvent("forceOrder", EVENT_TIME, symbol, null, "SELL", "LIMIT",
+                    "IOC", "1", "2", "2", "FILLED", "1", "1", TRADE_TIME, i % 2 == 0 ? 1 : 2);
+            SourceRecord record = records.toRecord(event, "s" + i + "usdt@forceOrder", RECEIVED_AT);
+            assertEquals(Map.of("market", i % 2 == 0 ? "usds-m" : "coin-m", "symbol", symbol),
+                    record.sourcePartition(), symbol);
+            assertEquals("s" + i + "usdt@forceOrder", record.headers().lastWithName("binance.stream").value());
+            assertEquals(Schema.STRING_SCHEMA, record.headers().lastWithName("binance.stream").schema());
+            assertEquals(2, record.headers().size());
+        }
     }
 
     @Test
