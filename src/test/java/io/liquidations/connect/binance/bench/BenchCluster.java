@@ -39,6 +39,9 @@ public final class BenchCluster implements AutoCloseable {
             "value.converter.schemas.enable", "false",
             "value.converter.decimal.format", "NUMERIC");
 
+    /** The worker's {@code offset.flush.interval.ms}. */
+    static final int OFFSET_FLUSH_INTERVAL_MS = 10_000;
+
     private final EmbeddedConnectCluster connect;
     private final Map<String, String> connectorDefaults;
 
@@ -55,7 +58,7 @@ public final class BenchCluster implements AutoCloseable {
         workerProps.put("producer." + ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, AckTimes.class.getName());
         // The README's production value: a stream followed for the first time connects after the first offset
         // commit, and Connect's default 60 s would make every run wait for it.
-        workerProps.put(WorkerConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "10000");
+        workerProps.put(WorkerConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, Integer.toString(OFFSET_FLUSH_INTERVAL_MS));
         Properties brokerProps = new Properties();
         brokerProps.put("group.initial.rebalance.delay.ms", "0");
         connect = new EmbeddedConnectCluster.Builder().name(name).numWorkers(1).numBrokers(1)

@@ -67,10 +67,11 @@ final class CascadeBenchmark {
         FrameSource allMarketFrames = new FrameSource(symbols, true, START, 23);
         // Which connection carries which symbol.
         Map<FastExchange.Connection, List<Integer>> bySymbolConnection = new HashMap<>();
-        FastExchange.Connection allMarketConnection = null;
+        // Every leg of a stream gets its events, as Binance sends them (connections.per.stream, 2 by default).
+        List<FastExchange.Connection> allMarketConnections = new ArrayList<>();
         for (FastExchange.Connection c : exchange.connections()) {
             if (c.streams().contains(ForceOrderEvents.ALL_MARKET_STREAM)) {
-                allMarketConnection = c;
+                allMarketConnections.add(c);
             }
             for (int i = 0; i < streams.size(); i++) {
                 if (c.streams().contains(streams.get(i))) {
@@ -79,7 +80,7 @@ final class CascadeBenchmark {
             }
         }
         int n = symbols.size();
-        bursts(sizes.warmupSeconds(), 0, n, bySymbolConnection, allMarketConnection, perSymbolFrames,
+        bursts(sizes.warmupSeconds(), 0, n, bySymbolConnection, allMarketConnections, perSymbolFrames,
                 allMarketFrames);
         int warmupEvents = n * sizes.warmupSeconds();
         EndToEndBenchmark.await(perSymbolAcks, warmupEvents, "cascade warm-up per-symbol");
@@ -88,7 +89,7 @@ final class CascadeBenchmark {
         AckTimes.forget(allMarket);
         perSymbolAcks = AckTimes.of(perSymbol);
         allMarketAcks = AckTimes.of(allMarket);
-        bursts(sizes.seconds(), sizes.warmupSeconds(), n, bySymbolConnection, allMarketConnection, perSymbolFrames,
+        bursts(sizes.seconds(), sizes.warmupSeconds(), n, bySymbolConnection, allMarketConnections, perSymbolFrames,
                 allMarketFrames);
         EndToEndBenchmark.await(perSymbolAcks, n * sizes.seconds(), "cascade per-symbol");
         EndToEndBenchmark.await(allMarketAcks, n * sizes.seconds(), "cascade all-market");
@@ -115,13 +116,15 @@ final class CascadeBenchmark {
         section.detail("events per path (warm-up included)", expected);
         section.detail("warm-up seconds (not in the latency figures)", sizes.warmupSeconds());
         section.detail("extra connector settings", extra.isEmpty() ? "none" : extra);
-        section.detail("connections", bySymbolConnection.size() + " per-symbol + 1 all-market");
+        section.detail("connections", bySymbolConnection.size() + " per-symbol + " + allMarketConnections.size()
+                + " all-market");
         return section;
     }
 
-    /** One burst per second for {@code seconds}: every symbol's next event on its connection and on all-market. */
+    /** One burst per second for {@code seconds}: every symbol's next event on its connections and on all-market's. */
     private static void bursts(int seconds, int firstSecond, int n,
-            Map<FastExchange.Connection, List<Integer>> bySymbolConnection, FastExchange.Connection allMarketConnection,
+            Map<FastExchange.Connection, List<Integer>> bySymbolConnection,
+            List<FastExchange.Connection> allMarketConnections,
             FrameSource perSymbolFrames, FrameSource allMarketFrames) throws InterruptedException {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         try {
@@ -139,7 +142,7 @@ final class CascadeBenchmark {
                         idx[k] = k;
                         seqs[k] = base + k;
                     }
-                    allMarketConnection.send(allMarketFrames, idx, seqs);
+                    allMarketConnections.forEach(c -> c.send(allMarketFrames, idx, seqs));
                 }, i * 1000L, TimeUnit.MILLISECONDS);
             }
             ticker.shutdown();

@@ -171,6 +171,8 @@ final class EndToEndBenchmark {
                 "binance.ws.url", exchange.baseUrl(),
                 "symbols", String.join(",", symbols),
                 "streams.per.connection", Integer.toString(Math.max(200, sizes.symbols())),
+                // One connection, as measured here; the default second leg would read every event again.
+                "connections.per.stream", "1",
                 "topic", connectorTopic)), 1);
         String firstStream = ForceOrderEvents.streamOf(symbols.get(0));
         FastExchange.Connection connection = exchange.awaitConnection(
