@@ -206,6 +206,24 @@ class LiquidationSourceConfigTest {
                 "stream.mode=symbols");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {LiquidationSourceConfig.SYMBOLS_INCLUDE, LiquidationSourceConfig.SYMBOLS_EXCLUDE})
+    void aSymbolPatternThatDoesNotCompileIsAnErrorSayingWhereItBroke(String field) {
+        Map<String, String> props = with(LiquidationSourceConfig.STREAM_MODE, "all-market");
+        props.remove(LiquidationSourceConfig.SYMBOLS);
+        props.put(field, "(BTC|ETH.*USDT");
+        assertMentions(errorsOnlyOn(props, field), "(BTC|ETH.*USDT", "not a valid regular expression",
+                "at position", "(BTC|ETH).*USDT");
+        props.put(field, "(BTC|ETH).*USDT");
+        assertTrue(validate(props).get(field).errorMessages().isEmpty(), "a pattern that compiles is accepted");
+    }
+
+    @Test
+    void theDefaultIsTwoConnectionsPerStream() {
+        // A dropped socket costs no coverage by default (README "How it works" gives the reasons).
+        assertEquals(2, new LiquidationSourceConfig(valid()).getInt(LiquidationSourceConfig.CONNECTIONS_PER_STREAM));
+    }
+
     @Test
     void initialBackoffAboveMaxIsAnErrorNamingBothSettings() {
         Map<String, String> props = valid();

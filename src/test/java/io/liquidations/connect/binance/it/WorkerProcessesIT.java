@@ -172,7 +172,8 @@ class WorkerProcessesIT {
                 "canary.timeout.ms", "1500",
                 "reconnect.backoff.initial.ms", "100",
                 "reconnect.backoff.max.ms", "1000")));
-        config.putAll(Map.of("queue.capacity", "100", "read.pause.max.ms", "2000"));
+        // A queue that a paused connector fills within about a second and a half (each task takes ~13 events/s).
+        config.putAll(Map.of("queue.capacity", "20", "read.pause.max.ms", "2000"));
         return config;
     }
 
@@ -250,8 +251,10 @@ class WorkerProcessesIT {
         anyWorker().resumeConnector(CONNECTOR);
         long coveredAgain = awaitDelivering(now());
         awaitStable();
-        conclude("paused past the pong timeout", "PUT /connectors/cluster/pause for 6 s (queue.capacity=100,"
-                + " read.pause.max.ms=2000, the exchange's pong timeout 2 s), then resume", faultAt, coveredAgain);
+        conclude("paused past the pong timeout", "PUT /connectors/cluster/pause for 6 s (queue.capacity=20,"
+                + " read.pause.max.ms=2000, the exchange's pong timeout 2 s), then resume", faultAt, coveredAgain,
+                () -> assertTrue(closedForNoPongSince(faultAt) > 0, "the exchange never dropped a paused socket for"
+                        + " its missing pongs: the scenario did not pause the sockets past the exchange's patience"));
     }
 
     @Test
@@ -491,6 +494,14 @@ class WorkerProcessesIT {
                         Collectors.counting()));
         return byCause.isEmpty() ? "none" : byCause.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue())
                 .collect(Collectors.joining(", "));
+    }
+
+    /** Connections the exchange closed since {@code from} because they answered no ping in time. */
+    private static long closedForNoPongSince(long from) {
+        return exchange.connections().stream()
+                .filter(c -> c.closedAt() != null && c.closedAt().toEpochMilli() >= from
+                        && c.closeCause().contains("no pong"))
+                .count();
     }
 
     private static String closesAt(String stream, long at) {
