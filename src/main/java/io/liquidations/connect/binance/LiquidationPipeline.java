@@ -152,6 +152,13 @@ final class LiquidationPipeline implements StreamListener {
         return keepReading && !errors.hasFatal();
     }
 
+    /** Reported like a frame that is not JSON, with its text as a sample: a copy from another leg is reported once. */
+    @Override
+    public void onInvalidText(String group, String lossyText, long receivedAtMillis, long previousFrameAtMillis) {
+        metrics.frameReceived(receivedAtMillis);
+        malformed(group, null, null, "not valid UTF-8", lossyText, previousFrameAtMillis, receivedAtMillis, null);
+    }
+
     @Override
     public void onUnreadableMessage(String group, String description, long receivedAtMillis,
             long previousFrameAtMillis) {

@@ -9,6 +9,7 @@ import io.liquidations.connect.binance.exchange.FakeBinanceExchange;
 import io.liquidations.connect.binance.exchange.ForceOrderEvents;
 import io.liquidations.connect.binance.exchange.ForceOrderEvents.SentForceOrder;
 import io.liquidations.connect.binance.record.ForceOrderSchema;
+import io.liquidations.connect.binance.record.StreamGapRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,6 +91,39 @@ class BinanceLiquidationSourceTaskTest {
         SentForceOrder after = events.next("BTCUSDT");
         exchange.emit(after.stream(), after.toJson());
         assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp());
+    }
+
+    /**
+     * A text frame that is not UTF-8 is one malformed frame, reported with its interval as a gap; the socket that
+     * delivers everything else stays open (the connector checks UTF-8 as it decodes, instead of Netty's validator
+     * closing the socket with 1007).
+     */
+    @Test
+    void aTextFrameThatIsNotUtf8IsOneMalformedFrameAndTheSocketStaysOpen() throws Exception {
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("symbols", "BTCUSDT",
+                "connections.per.stream", "1"));
+        assertTrue(exchange.awaitOpenConnections(1, WAIT));
+        SentForceOrder before = events.next("BTCUSDT");
+        exchange.emit(before.stream(), before.toJson());
+        assertEquals(before.tradeTime(), TaskHarness.pollUntil(task, 1).get(0).timestamp());
+
+        byte[] notUtf8 = "{\"stream\":\"btcusdt@forceOrder\",\"data\":{\"e\":\"forceOrder\",\"x\":\"?\"}}"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        notUtf8[notUtf8.length - 4] = (byte) 0xC3; // a lead byte followed by '"', not by a continuation byte
+        assertEquals(1, exchange.emitBytes("btcusdt@forceOrder", notUtf8));
+        SentForceOrder after = events.next("BTCUSDT");
+        exchange.emit(after.stream(), after.toJson());
+
+        List<SourceRecord> gaps = new ArrayList<>();
+        assertEquals(after.tradeTime(), TaskHarness.pollUntil(task, 1, gaps).get(0).timestamp(),
+                "the next liquidation on the same socket");
+        assertEquals(1, task.counters().malformedFrames());
+        assertEquals(1, gaps.size(), "the bad frame's interval is a gap record: " + gaps);
+        Struct gap = (Struct) gaps.get(0).value();
+        assertEquals("malformed", gap.getString(StreamGapRecords.REASON));
+        assertTrue(gap.getString(StreamGapRecords.DETAIL).contains("not valid UTF-8"), gap.getString(StreamGapRecords.DETAIL));
+        assertEquals(1, exchange.connectionsAccepted(), "the socket was never closed");
     }
 
     @Test

@@ -309,6 +309,9 @@ final class StreamConnection {
                 // exchange's close status and times the pongs.
                 .handleCloseFrames(false)
                 .dropPongFrames(false)
+                // StreamFrameHandler checks UTF-8 as it decodes (FrameText): one pass instead of two, and bad UTF-8 is
+                // one malformed frame instead of a closed socket.
+                .withUTF8Validator(false)
                 .build();
     }
 
@@ -410,6 +413,10 @@ final class StreamConnection {
         if (!listener.onText(group.name(), text, receivedAt, previousFrameAt) && from.handler() != null) {
             from.handler().pauseReading();
         }
+    }
+
+    void onInvalidText(Attempt from, String lossyText, long receivedAt, long previousFrameAt) {
+        listener.onInvalidText(group.name(), lossyText, receivedAt, previousFrameAt);
     }
 
     void onUnreadableMessage(Attempt from, String description, long receivedAt, long previousFrameAt) {

@@ -266,12 +266,20 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 delivered = true;
                 connection.onLive(attempt);
             }
-            String text = textFrame.text();
+            String text = FrameText.of(textFrame.content());
+            boolean utf8 = text != null;
+            if (!utf8) {
+                text = FrameText.lossy(textFrame.content());
+            }
             if (canaryPrefix != null && text.startsWith(canaryPrefix)) {
                 // The canary only proves the stream is alive; it is never written out.
                 return;
             }
-            connection.onText(attempt, text, receivedAt, previousFrameAt);
+            if (utf8) {
+                connection.onText(attempt, text, receivedAt, previousFrameAt);
+            } else {
+                connection.onInvalidText(attempt, text, receivedAt, previousFrameAt);
+            }
         } else if (frame instanceof PongWebSocketFrame pong) {
             pingOutstandingSinceNanos = 0;
             if (uncertainSinceMillis != 0 && pausedAtMillis == 0 && sentAtNanos(pong.content()) - resumedAtNanos >= 0) {

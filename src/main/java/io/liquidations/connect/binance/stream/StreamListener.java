@@ -20,6 +20,15 @@ public interface StreamListener {
      */
     boolean onText(String group, String text, long receivedAtMillis, long previousFrameAtMillis);
 
+    /**
+     * A text message that is not valid UTF-8 arrived on one of the group's connections; the socket stays open.
+     *
+     * @param lossyText its text with a replacement character for each bad sequence: to report it, never to read it
+     */
+    default void onInvalidText(String group, String lossyText, long receivedAtMillis, long previousFrameAtMillis) {
+        onUnreadableMessage(group, "a text frame that is not valid UTF-8", receivedAtMillis, previousFrameAtMillis);
+    }
+
     /** A message that cannot be text (binary, oversized, corrupted) arrived on one of the group's connections. */
     void onUnreadableMessage(String group, String description, long receivedAtMillis, long previousFrameAtMillis);
 

@@ -491,6 +491,25 @@ public final class FakeBinanceExchange implements AutoCloseable {
     }
 
     /**
+     * Sends {@code payload} as the bytes of one text frame, exactly as given (they need not be UTF-8), to the
+     * connections that {@link #emit} would reach for {@code stream}: for frames a broken or hostile peer could send.
+     */
+    public int emitBytes(String stream, byte[] payload) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(payload, "payload");
+        if (!pushData) {
+            return 0;
+        }
+        List<Delivery> deliveries = new ArrayList<>();
+        for (FakeConnection connection : connections) {
+            if (connection.receives(stream)) {
+                deliveries.add(new Delivery(connection, null, payload));
+            }
+        }
+        return deliver(deliveries);
+    }
+
+    /**
      * Sends a syntactically valid forceOrder-like frame of exactly {@code bytes} UTF-8 bytes (the
      * event is padded with a {@code "padding"} field) to the connections {@link #emit} would reach
      * for {@code stream}: for testing the client's frame-size limit.
@@ -732,7 +751,17 @@ public final class FakeBinanceExchange implements AutoCloseable {
         }
     }
 
-    private record Delivery(FakeConnection connection, String payload) {}
+    /** A frame's text, or (when {@code bytes} is set) its bytes as they are. */
+    private record Delivery(FakeConnection connection, String payload, byte[] bytes) {
+        Delivery(FakeConnection connection, String payload) {
+            this(connection, payload, null);
+        }
+
+        TextWebSocketFrame frame() {
+            return bytes == null ? new TextWebSocketFrame(payload)
+                    : new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes));
+        }
+    }
 
     /**
      * Writes each payload as one text frame and, unless called on an event loop (where blocking is
@@ -743,7 +772,7 @@ public final class FakeBinanceExchange implements AutoCloseable {
     private int deliver(List<Delivery> deliveries) {
         List<ChannelFuture> writes = new ArrayList<>(deliveries.size());
         for (Delivery delivery : deliveries) {
-            writes.add(delivery.connection.channel.writeAndFlush(new TextWebSocketFrame(delivery.payload)));
+            writes.add(delivery.connection.channel.writeAndFlush(delivery.frame()));
         }
         int written = 0;
         for (int i = 0; i < writes.size(); i++) {
