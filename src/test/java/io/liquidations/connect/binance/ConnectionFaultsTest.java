@@ -188,6 +188,29 @@ class ConnectionFaultsTest {
                 + exchange.handshakesAttempted());
     }
 
+    /**
+     * A trusted certificate for another name (here: the exchange reached as exchange.test, its certificate naming
+     * localhost and 127.0.0.1) fails host-name verification; that is no more transient than an untrusted one.
+     */
+    @Test
+    void aTrustedCertificateForAnotherHostNameFailsTheTaskSayingSo() throws Exception {
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startTls());
+        ControlledDns dns = new ControlledDns().answer("exchange.test", "127.0.0.1");
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("symbols", "BTCUSDT",
+                "binance.ws.url", "wss://exchange.test:" + exchange.port() + "/market",
+                "binance.ws.truststore.path", exchange.trustStorePath().toString(),
+                "binance.ws.truststore.password", exchange.trustStorePassword(),
+                "reconnect.backoff.initial.ms", "20", "reconnect.backoff.max.ms", "100"), dns);
+        ConnectException failure = TaskHarness.pollUntilThrown(task, ConnectException.class,
+                new ArrayList<>(), true);
+        assertNotNull(failure, "retried forever instead of failing");
+        assertTrue(failure.getMessage().contains("exchange.test"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("does not match the host name"), failure.getMessage());
+        assertTrue(exchange.handshakesAttempted() <= 5, "a small bounded number of attempts, not "
+                + exchange.handshakesAttempted());
+        assertEquals(0, exchange.openConnectionCount(), "no WebSocket over a connection to the wrong name");
+    }
+
     /** An upgrade answered with a redirect: the URL is wrong, and retrying it cannot help. */
     @Test
     void aRedirectedUpgradeFailsTheTaskNamingTheUrl() throws Exception {
