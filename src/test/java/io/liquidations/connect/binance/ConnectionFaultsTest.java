@@ -227,7 +227,7 @@ class ConnectionFaultsTest {
 
     /** Gap records of two tasks of one connector must not share a source partition: their offsets would collide. */
     @Test
-    void gapRecordsOfDifferentTasksHaveTheirOwnSourcePartitions() throws Exception {
+    void gapRecordsOfDifferentTasksAndConnectorsHaveTheirOwnSourcePartitions() throws Exception {
         FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.startPlain());
         Map<String, String> common = Map.of("name", "identity-test", "reconnect.backoff.initial.ms", "50",
                 "connections.per.stream", "1");
@@ -235,14 +235,23 @@ class ConnectionFaultsTest {
                 "task.symbols", "BTCUSDT", "task.id", "0")));
         BinanceLiquidationSourceTask second = harness.start(exchange, with(common, Map.of("symbols", "ETHUSDT",
                 "task.symbols", "ETHUSDT", "task.id", "1")));
-        assertTrue(exchange.awaitOpenConnections(2, WAIT));
+        // Another connector's task 0, on the same stream as the first: same task id, same group number.
+        BinanceLiquidationSourceTask ofAnotherConnector = harness.start(exchange, with(common, Map.of(
+                "name", "identity-other", "symbols", "BTCUSDT", "task.symbols", "BTCUSDT", "task.id", "0")));
+        assertTrue(exchange.awaitOpenConnections(3, WAIT));
         assertTrue(exchange.await(() -> exchange.connections().stream().allMatch(c -> c.framesSent() > 0), WAIT),
-                "both covered before the drop");
+                "all covered before the drop");
         exchange.dropAllConnections();
-        assertTrue(exchange.awaitOpenConnections(2, WAIT));
+        assertTrue(exchange.awaitOpenConnections(3, WAIT));
         SourceRecord gapOfFirst = awaitGap(first, new ArrayList<>());
         SourceRecord gapOfSecond = awaitGap(second, new ArrayList<>());
+        SourceRecord gapOfOther = awaitGap(ofAnotherConnector, new ArrayList<>());
         assertNotEquals(gapOfFirst.sourcePartition(), gapOfSecond.sourcePartition());
+        assertNotEquals(gapOfFirst.sourcePartition(), gapOfOther.sourcePartition());
+        assertTrue(gapOfFirst.sourcePartition().toString().contains("identity-test/task-0/group-1"),
+                "named after connector, task and group: " + gapOfFirst.sourcePartition());
+        assertTrue(gapOfOther.sourcePartition().toString().contains("identity-other/task-0/group-1"),
+                gapOfOther.sourcePartition().toString());
     }
 
     /** A restarted task with a new topic: what its predecessor left undelivered follows the new config. */
