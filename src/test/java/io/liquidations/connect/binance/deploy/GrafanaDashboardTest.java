@@ -70,7 +70,8 @@ class GrafanaDashboardTest {
                 "kafka_connect_plugins_exchange_latency_max",
                 "kafka_connect_plugins_queue_fill_ratio",
                 "kafka_connect_plugins_leg_up",
-                "kafka_connect_plugins_streams_below_redundancy")), "shown: " + shown);
+                "kafka_connect_plugins_streams_below_redundancy",
+                "kafka_connect_plugins_coverage_watermark_lag_ms")), "shown: " + shown);
     }
 
     @Test
