@@ -58,6 +58,43 @@ class RedundantLegsTest {
                 + task.metrics().duplicatesDropped());
     }
 
+    /**
+     * A name server that does not answer must not stall the event loop the task's sockets share: while a dropped
+     * leg's lookup hangs, the other leg keeps delivering, and the leg comes back once the lookup returns.
+     */
+    @Test
+    void aLookupThatHangsDoesNotHoldUpTheLegThatIsUp() throws Exception {
+        FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.builder()
+                .markPriceInterval(Duration.ofMillis(50)).start());
+        ControlledDns dns = new ControlledDns().answer("exchange.test", "127.0.0.1");
+        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("name", "hung-lookup-test",
+                "symbols", "BTCUSDT", "connections.per.stream", "2", "reconnect.backoff.initial.ms", "20",
+                "reconnect.backoff.max.ms", "100", "binance.ws.url", "ws://exchange.test:" + exchange.port()
+                        + "/market"), dns);
+        assertTrue(exchange.await(() -> exchange.openConnections().stream().filter(c -> c.framesSent() > 0).count()
+                == 2, WAIT), "both legs deliver");
+        dns.hang();
+        assertTrue(exchange.dropConnection(exchange.openConnections().get(0).id()));
+        assertTrue(exchange.await(() -> dns.hanging() > 0, WAIT), "the dropped leg is looking the name up");
+
+        List<SentForceOrder> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            SentForceOrder event = events.next("BTCUSDT");
+            assertEquals(1, exchange.emit(event.stream(), event.toJson()));
+            sent.add(event);
+        }
+        List<SourceRecord> gaps = new ArrayList<>();
+        List<SourceRecord> delivered = TaskHarness.pollUntil(task, sent.size(), gaps);
+        assertTrue(dns.hanging() > 0, "delivered while the lookup still hangs");
+        assertEquals(sent.stream().map(SentForceOrder::tradeTime).toList(),
+                delivered.stream().map(SourceRecord::timestamp).toList());
+
+        dns.answerAgain();
+        assertTrue(exchange.await(() -> exchange.openConnections().stream().filter(c -> c.framesSent() > 0).count()
+                == 2, WAIT), "the leg came back once the name server answered");
+        assertEquals(List.of(), gaps, "one leg was up throughout: no gap");
+    }
+
     @Test
     void losingOneLegCostsNothingAndLosingEveryLegIsOneGap() throws Exception {
         FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.builder()
