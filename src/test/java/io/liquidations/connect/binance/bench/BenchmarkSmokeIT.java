@@ -89,7 +89,8 @@ class BenchmarkSmokeIT {
         JsonNode scale = section("scale");
         for (int n : ScaleBenchmark.Sizes.SMOKE.streams()) {
             assertAll(
-                    positive(scale, n + " streams: PUT → all subscribed"),
+                    positive(scale, n + " streams: PUT → all subscribed (streams never followed)"),
+                    positive(scale, n + " streams: restart → all subscribed (streams with checkpoints)"),
                     () -> assertTrue(value(scale, n + " streams: connections") >= ScaleBenchmark.Sizes.SMOKE.tasks(),
                             "a connection per task at least"),
                     positive(scale, n + " streams: threads per task"));
