@@ -8,19 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.apicurio.registry.utils.converter.avro.AvroData;
 import io.apicurio.registry.utils.converter.avro.AvroDataConfig;
 import io.liquidations.binance.StreamCoverage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeSet;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +20,8 @@ class StreamCoverageAvroContractTest {
 
     @Test
     void convertedSchemaEqualsTheAvsc() throws IOException {
-        Schema avsc = new Schema.Parser().parse(Path.of("src", "main", "avro", "StreamCoverage.avsc").toFile());
-        Schema converted = avroData.fromConnectSchema(StreamCoverageRecords.VALUE_SCHEMA);
-        assertEquals(ForceOrderAvroContractTest.normalize(avsc, new TreeSet<>()).toString(true),
-                ForceOrderAvroContractTest.normalize(converted, new TreeSet<>()).toString(true));
-        assertEquals(StreamCoverageRecords.NAME, avsc.getFullName());
+        AvroContracts.assertConvertsToTheAvsc(avroData, StreamCoverageRecords.VALUE_SCHEMA, "StreamCoverage.avsc",
+                StreamCoverageRecords.NAME);
     }
 
     @Test
@@ -61,13 +48,6 @@ class StreamCoverageAvroContractTest {
     }
 
     private StreamCoverage roundTrip(SourceRecord record) throws IOException {
-        Schema writer = avroData.fromConnectSchema(record.valueSchema());
-        Object avro = avroData.fromConnectData(record.valueSchema(), (Struct) record.value());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new GenericDatumWriter<Object>(writer).write(avro, encoder);
-        encoder.flush();
-        return new SpecificDatumReader<StreamCoverage>(writer, StreamCoverage.getClassSchema())
-                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        return AvroContracts.roundTrip(avroData, record, StreamCoverage.getClassSchema());
     }
 }
