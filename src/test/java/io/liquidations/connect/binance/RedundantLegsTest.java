@@ -67,12 +67,8 @@ class RedundantLegsTest {
         FakeBinanceExchange exchange = harness.track(FakeBinanceExchange.builder()
                 .markPriceInterval(Duration.ofMillis(50)).start());
         ControlledDns dns = new ControlledDns().answer("exchange.test", "127.0.0.1");
-        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("name", "hung-lookup-test",
-                "symbols", "BTCUSDT", "connections.per.stream", "2", "reconnect.backoff.initial.ms", "20",
-                "reconnect.backoff.max.ms", "100", "binance.ws.url", "ws://exchange.test:" + exchange.port()
-                        + "/market"), dns);
-        assertTrue(exchange.await(() -> exchange.openConnections().stream().filter(c -> c.framesSent() > 0).count()
-                == 2, WAIT), "both legs deliver");
+        BinanceLiquidationSourceTask task = startOnTwoLegs(exchange, "hung-lookup-test", dns);
+        assertTrue(exchange.await(() -> legsDelivering(exchange) == 2, WAIT), "both legs deliver");
         dns.hang();
         assertTrue(exchange.dropConnection(exchange.openConnections().get(0).id()));
         assertTrue(exchange.await(() -> dns.hanging() > 0, WAIT), "the dropped leg is looking the name up");
@@ -90,8 +86,7 @@ class RedundantLegsTest {
                 delivered.stream().map(SourceRecord::timestamp).toList());
 
         dns.answerAgain();
-        assertTrue(exchange.await(() -> exchange.openConnections().stream().filter(c -> c.framesSent() > 0).count()
-                == 2, WAIT), "the leg came back once the name server answered");
+        assertTrue(exchange.await(() -> legsDelivering(exchange) == 2, WAIT), "the leg came back once the name server answered");
         assertEquals(List.of(), gaps, "one leg was up throughout: no gap");
     }
 
@@ -101,12 +96,8 @@ class RedundantLegsTest {
                 .markPriceInterval(Duration.ofMillis(50)).start());
         // While the name does not resolve, a dropped leg cannot come back: the window in which one leg covers alone.
         ControlledDns dns = new ControlledDns().answer("exchange.test", "127.0.0.1");
-        BinanceLiquidationSourceTask task = harness.start(exchange, Map.of("name", "legs-test",
-                "symbols", "BTCUSDT", "connections.per.stream", "2", "reconnect.backoff.initial.ms", "50",
-                "reconnect.backoff.max.ms", "100", "binance.ws.url", "ws://exchange.test:" + exchange.port()
-                        + "/market"), dns);
-        assertTrue(exchange.await(() -> exchange.openConnections().stream().filter(c -> c.framesSent() > 0).count()
-                == 2, WAIT), "both legs deliver");
+        BinanceLiquidationSourceTask task = startOnTwoLegs(exchange, "legs-test", dns);
+        assertTrue(exchange.await(() -> legsDelivering(exchange) == 2, WAIT), "both legs deliver");
         dns.setDown(true);
         assertTrue(exchange.dropConnection(exchange.openConnections().get(0).id()));
         // While that leg is down, its group is covered by the other: the stream is below redundancy, not uncovered.
@@ -117,13 +108,11 @@ class RedundantLegsTest {
         List<SourceRecord> gaps = new ArrayList<>();
         assertEquals(duringOneLeg.tradeTime(), TaskHarness.pollUntil(task, 1, gaps).get(0).timestamp());
         dns.setDown(false);
-        assertTrue(exchange.await(() -> exchange.openConnections().stream().filter(c -> c.framesSent() > 0).count()
-                == 2, WAIT), "the leg came back");
+        assertTrue(exchange.await(() -> legsDelivering(exchange) == 2, WAIT), "the leg came back");
         assertTrue(eventually(() -> jmx("legs-test", "streams-below-redundancy") == 0.0));
 
         exchange.dropAllConnections();
-        assertTrue(exchange.await(() -> exchange.openConnections().stream().filter(c -> c.framesSent() > 0).count()
-                >= 1, WAIT));
+        assertTrue(exchange.await(() -> legsDelivering(exchange) >= 1, WAIT));
         SentForceOrder after = events.next("BTCUSDT");
         exchange.emit(after.stream(), after.toJson());
         TaskHarness.pollUntil(task, 1, gaps);
@@ -190,5 +179,17 @@ class RedundantLegsTest {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** One BTCUSDT group on two legs, the exchange reached by a name that {@code dns} resolves. */
+    private BinanceLiquidationSourceTask startOnTwoLegs(FakeBinanceExchange exchange, String name, ControlledDns dns) {
+        return harness.start(exchange, Map.of("name", name, "symbols", "BTCUSDT", "connections.per.stream", "2",
+                "reconnect.backoff.initial.ms", "50", "reconnect.backoff.max.ms", "100",
+                "binance.ws.url", "ws://exchange.test:" + exchange.port() + "/market"), dns);
+    }
+
+    /** Open connections that have delivered at least one frame. */
+    private static long legsDelivering(FakeBinanceExchange exchange) {
+        return exchange.openConnections().stream().filter(c -> c.framesSent() > 0).count();
     }
 }
